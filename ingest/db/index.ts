@@ -1,0 +1,84 @@
+// The storage connection: one better-sqlite3 handle in WAL mode with a busy timeout,
+// versioned migrations, a prepared-statement cache and IMMEDIATE write transactions.
+// Everything that touches SQL lives under ingest/store/ and goes through this module, so a
+// second database can follow behind the same functions.
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { migrations } from './migrations.js';
+
+export type Row = Record<string, unknown>;
+
+export class Db {
+  readonly raw: Database.Database;
+  private readonly cache = new Map<string, Database.Statement>();
+
+  constructor(file: string) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.raw = new Database(file);
+    this.raw.pragma('journal_mode = WAL');
+    this.raw.pragma('busy_timeout = 5000');
+    // NORMAL in WAL mode: a committed transaction survives a process crash (SIGKILL);
+    // only an OS crash / power loss can lose the last commits. See README "Durability".
+    this.raw.pragma('synchronous = NORMAL');
+    this.raw.pragma('foreign_keys = ON');
+    this.raw.pragma('temp_store = MEMORY');
+  }
+
+  /** A cached prepared statement. */
+  q<R = Row>(sql: string): Database.Statement<unknown[], R> {
+    let stmt = this.cache.get(sql);
+    if (!stmt) {
+      stmt = this.raw.prepare(sql);
+      this.cache.set(sql, stmt);
+    }
+    return stmt as Database.Statement<unknown[], R>;
+  }
+
+  get<R = Row>(sql: string, ...params: unknown[]): R | undefined {
+    return this.q<R>(sql).get(...params) as R | undefined;
+  }
+
+  all<R = Row>(sql: string, ...params: unknown[]): R[] {
+    return this.q<R>(sql).all(...params) as R[];
+  }
+
+  run(sql: string, ...params: unknown[]): Database.RunResult {
+    return this.q(sql).run(...params);
+  }
+
+  /**
+   * Run fn in a BEGIN IMMEDIATE transaction (the write lock is taken up front, so concurrent
+   * writers wait on busy_timeout instead of failing with SQLITE_BUSY). Nested calls join the
+   * outer transaction (better-sqlite3 uses savepoints).
+   */
+  tx<T>(fn: () => T): T {
+    return this.raw.transaction(fn).immediate();
+  }
+
+  migrate(): number[] {
+    this.raw.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    const done = new Set(this.raw.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+    const applied: number[] = [];
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      this.tx(() => {
+        this.raw.exec(m.sql);
+        this.raw.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      });
+      applied.push(m.version);
+    }
+    return applied;
+  }
+
+  close(): void {
+    this.cache.clear();
+    if (this.raw.open) this.raw.close();
+  }
+}
+
+export function openDb(file: string): Db {
+  const db = new Db(file);
+  db.migrate();
+  return db;
+}

@@ -1,0 +1,56 @@
+// Request bodies are read as text and parsed by us, never by a content-type-sniffing
+// validator: sendBeacon posts `text/plain`, and Hono's validator('json') would quietly turn
+// that into {}. One path: size check -> text -> JSON.parse -> object check -> zod schema.
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { ApiError, fromZod } from './errors.js';
+
+/** Browser routes: small bodies only. */
+export const BROWSER_BODY_LIMIT = 16 * 1024;
+/** Server-to-server routes. */
+export const SERVER_BODY_LIMIT = 256 * 1024;
+
+export async function readJson(c: Context, limit: number): Promise<Record<string, unknown>> {
+  const type = (c.req.header('content-type') ?? '').toLowerCase();
+  if (type.startsWith('multipart/') || type.startsWith('application/x-www-form-urlencoded')) {
+    throw new ApiError(400, 'invalid_content_type', 'Send the body as JSON (application/json or text/plain)');
+  }
+  const declared = Number(c.req.header('content-length') ?? '0');
+  if (declared > limit) throw new ApiError(413, 'body_too_large', `Body exceeds ${limit} bytes`);
+  let text: string;
+  try {
+    text = await c.req.text();
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw new ApiError(400, 'invalid_body', 'Could not read the request body');
+  }
+  if (Buffer.byteLength(text) > limit) throw new ApiError(413, 'body_too_large', `Body exceeds ${limit} bytes`);
+  if (!text.trim()) throw new ApiError(400, 'invalid_json', 'Request body is empty; send a JSON object');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'invalid_json', 'Request body is not valid JSON');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ApiError(400, 'invalid_json', 'Request body must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Validate an already-parsed value with a zod schema; 422 naming the field on failure. */
+export function validate<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw fromZod(result.error);
+  return result.data;
+}
+
+/** readJson + validate in one step. */
+export async function parseBody<S extends z.ZodType>(c: Context, schema: S, limit = SERVER_BODY_LIMIT): Promise<z.output<S>> {
+  return validate(schema, await readJson(c, limit));
+}
+
+/** Query string -> schema (422 on invalid values). */
+export function parseQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  return validate(schema, c.req.query());
+}
