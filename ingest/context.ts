@@ -2,6 +2,7 @@
 // the OpenAPI registry and the resolved options. Built once by createApp().
 import type { Db } from './db/index.js';
 import type { EventBus } from './domain/events.js';
+import type { IpHasher } from './http/ip-hash.js';
 import type { OpenApiRegistry } from './http/openapi.js';
 
 export interface AppOptions {
@@ -11,11 +12,11 @@ export interface AppOptions {
   now?: () => number;
   /** Browser-route requests per minute per IP; 0 turns rate limiting off. @default 600 */
   rateLimitPerMinute?: number;
-  /** Public base URL of the ingest, used for partner link URLs (https://track.vendor.com). @default the request's own origin */
+  /** Public base URL of the ingest, used for partner link URLs. @default the request's own origin @example "https://track.vendor.com" */
   publicUrl?: string;
-  /** Path of the built browser script served at /refstack.js. @default dist/refstack.js */
+  /** Path of the built browser script served at /refstack.js. @default "<repo>/dist/refstack.js" */
   scriptFile?: string;
-  /** Trust X-Forwarded-For for the client IP (only behind your own proxy). @default false */
+  /** Trust X-Forwarded-For / -Proto / -Host (only behind your own proxy). @default false */
   trustProxy?: boolean;
   /** One line per request/problem; never given key material or raw IPs. @default no logging */
   log?: (line: string) => void;
@@ -26,5 +27,7 @@ export interface AppContext {
   now: () => number;
   bus: EventBus;
   openapi: OpenApiRegistry;
+  /** Daily-salted IP hashing (the raw IP is never stored). */
+  ipHasher: IpHasher;
   options: Required<Pick<AppOptions, 'rateLimitPerMinute' | 'scriptFile' | 'trustProxy'>> & AppOptions;
 }

@@ -158,3 +158,16 @@ export function updateProgram(db: Db, id: number, s: ProgramSettings): Program {
   if (sets.length) db.run(`UPDATE program SET ${sets.join(', ')} WHERE id = ?`, ...params, id);
   return programById(db, id)!;
 }
+
+/** True when some program accepts browser requests from this origin (its list names it, or is empty). */
+export function originAllowedByAnyProgram(db: Db, origin: string): boolean {
+  return !!db.get(
+    "SELECT 1 FROM program WHERE allowed_origins = '[]' OR EXISTS (SELECT 1 FROM json_each(program.allowed_origins) WHERE value = ?) LIMIT 1",
+    origin,
+  );
+}
+
+/** Programs that accept browser requests from any origin (no allowed_origins list). */
+export function programsOpenToAnyOrigin(db: Db): string[] {
+  return db.all<{ key: string }>("SELECT key FROM program WHERE allowed_origins = '[]' ORDER BY id").map((r) => r.key);
+}

@@ -1,0 +1,79 @@
+// Zod pieces shared by several routes' schemas (each route file still declares its own
+// request schema at its top).
+import { z } from 'zod';
+import { ApiError } from './errors.js';
+
+export const email = z.string().trim().min(3).max(254).regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
+
+/** Customer keys are the vendor's ids: any non-empty string up to 255 chars. */
+export const customerKey = z.string().trim().min(1).max(255);
+
+/** A partner key, link key or base64 key as it arrives from a URL parameter. */
+export const partnerRef = z.string().trim().min(1).max(256);
+
+export const xid = z.string().trim().min(1).max(128);
+
+export const metadata = z.record(z.string(), z.unknown());
+
+export const httpUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && !!u.hostname;
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL');
+
+/** An exact origin: scheme://host[:port], nothing more. */
+export const origin = z
+  .string()
+  .trim()
+  .max(512)
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === v;
+    } catch {
+      return false;
+    }
+  }, 'must be an exact origin like https://www.example.com');
+
+
+/** The customer fields shared by POST /v1/signups (browser) and POST /v1/customers (server). */
+export const customerFields = {
+  customerKey,
+  email,
+  name: z.string().trim().max(200).nullish(),
+  xid: xid.nullish(),
+  partnerKey: partnerRef.nullish(),
+  metadata: metadata.nullish(),
+};
+
+/** limit (default 100, 1..1000) and startingAfter (the last item's key) for lists. */
+export const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  startingAfter: z.string().min(1).max(256).optional(),
+});
+
+/**
+ * One page of a newest-first list: `find` resolves startingAfter (422 naming the field when
+ * it names nothing), `list` fetches limit + 1 rows after that row id to learn hasMore.
+ */
+export function page<R extends { id: number }>(
+  q: z.output<typeof listQuery>,
+  find: (key: string) => R | undefined,
+  list: (limit: number, afterId?: number) => R[],
+): { rows: R[]; hasMore: boolean } {
+  let afterId: number | undefined;
+  if (q.startingAfter !== undefined) {
+    const after = find(q.startingAfter);
+    if (!after) throw new ApiError(422, 'invalid_value', 'startingAfter names no item of this list', 'startingAfter');
+    afterId = after.id;
+  }
+  const rows = list(q.limit + 1, afterId);
+  return { rows: rows.slice(0, q.limit), hasMore: rows.length > q.limit };
+}
