@@ -7,7 +7,7 @@
 //   /r/:linkKey: rate limit.
 //   every other /v1/* route: the secret key, a 256 KB body cap; then our routes, then the
 //     program routes (transactions, offers, rewards, ...) mounted last so neither shadows the other.
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { DEFAULT_SCRIPT_FILE } from './config.js';
@@ -34,7 +34,9 @@ import { settingsRoutes } from './routes/settings.js';
 export type { AppOptions, AppContext } from './context.js';
 export type { AppEnv } from './http/auth.js';
 
-const tooLarge = (limit: number) => () => {
+// The rest of an oversized body is never read, so the connection cannot be reused.
+const tooLarge = (limit: number) => (c: Context) => {
+  c.header('Connection', 'close');
   throw new ApiError(413, 'body_too_large', `Body exceeds ${limit} bytes`);
 };
 

@@ -7,6 +7,7 @@
 //   t.clock.advanceDays(91);
 //   await t.close();
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { Hono } from 'hono';
@@ -76,7 +77,32 @@ export interface TestIngest {
   api: <T = any>(path: string, init?: RequestInit2) => Promise<Reply<T>>;
   /** POST to a browser route with X-Refstack-Key = publishable key (init.key overrides; null = none) and an Origin if given. */
   browser: <T = any>(path: string, body: unknown, init?: { origin?: string; key?: string | null; headers?: Record<string, string> }) => Promise<Reply<T>>;
+  /**
+   * A request through node:http, for what fetch cannot send (a Host header) or show
+   * (every Set-Cookie line): headers come back as node's IncomingHttpHeaders.
+   */
+  raw: (path: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<RawReply>;
   close: () => Promise<void>;
+}
+
+export interface RawReply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+/** node:http request to an absolute URL (see TestIngest.raw). */
+export function rawRequest(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: init.method ?? (init.body === undefined ? 'GET' : 'POST'), headers: init.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (ch: Buffer) => chunks.push(ch));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
 }
 
 export interface TestIngestOptions extends Partial<Omit<StartOptions, 'port' | 'dbFile' | 'now'>> {
@@ -147,6 +173,7 @@ export async function startTestIngest(opts: TestIngestOptions = {}): Promise<Tes
     request,
     api,
     browser,
+    raw: (p, init) => rawRequest(ingest.url + p, init),
     close: async () => {
       await ingest.close();
       fs.rmSync(dir, { recursive: true, force: true });
