@@ -68,6 +68,11 @@ function originOf(spec: HostSpec, req: URL): string {
   return `${protocol}//${spec.hostname}${port ? `:${port}` : ''}`;
 }
 
+/** The origin a browser uses for a configured host when the demo listens on `port`: hostOrigin('www.acme.test', 3000) === 'http://www.acme.test:3000'. */
+export function hostOrigin(spec: string, port: number): string {
+  return originOf(parseHost(spec), new URL(`http://localhost:${port}`));
+}
+
 const signupSchema = z.object({
   email: z.email('Enter a valid email address').max(200),
   name: z.string().trim().max(100, 'Name is too long').default(''),

@@ -54,6 +54,7 @@ button[disabled]{opacity:.6;cursor:default}
 .link-button{background:none;color:var(--muted);padding:0;font-weight:400}
 .link-button:hover{background:none;color:var(--ink)}
 .card{background:#fff;border:1px solid var(--line);border-radius:12px;padding:24px}
+.card h2{margin-top:0}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(240px,1fr));gap:16px}
 .price{font-size:32px;font-weight:800}
 .price small{font-size:15px;color:var(--muted);font-weight:400}

@@ -190,13 +190,13 @@ export function dashboardPage(ctx: PageContext & { user: DemoUser }, opts: { att
   const body = html`<h1 id="welcome">Welcome${u.name ? html`, ${u.name}` : ''}</h1>
     <div class="grid">
       <div class="card">
-        <h2 style="margin-top:0">Your account</h2>
+        <h2>Your account</h2>
         <p>Email: <span id="user-email">${u.email}</span><br />
           Customer key: <code id="customer-key">${u.customerKey}</code><br />
           ${attributionText(opts.attribution)}</p>
       </div>
       <div class="card">
-        <h2 style="margin-top:0">Upgrade to Pro</h2>
+        <h2>Upgrade to Pro</h2>
         <p class="price">${formatMoney(PRO_PRICE.amount, PRO_PRICE.currency)}<small> / month</small></p>
         <form id="buy-form" method="post" action="/app/buy"><button id="buy" type="submit">Buy Pro — ${formatMoney(PRO_PRICE.amount, PRO_PRICE.currency)}</button></form>
         ${orderStatus(opts.lastOrder)}

@@ -32,7 +32,7 @@ export interface DemoLink {
 export interface SeedResult {
   /** false when the program already had partners and nothing was written. */
   seeded: boolean;
-  /** The program's partners (up to 100), newest first as the API lists them. */
+  /** The partners: as created when seeded, else as the API lists them (newest first, up to 100). */
   partners: Array<{ key: string; name: string; email: string; links: DemoLink[] }>;
 }
 
@@ -72,7 +72,7 @@ export async function seedDemo(api: IngestClient, opts: SeedOptions): Promise<Se
     }
     partners.push(partner);
   }
-  return { seeded: true, partners: partners.reverse() };
+  return { seeded: true, partners };
 }
 
 /** The short link to print for a partner: its link pointing at `destination`, else its first. */

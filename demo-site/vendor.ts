@@ -67,7 +67,7 @@ function partnersSection(list: ApiResult<Any>, details: Map<string, Any>): Html 
         <td>${links.length ? links.map((l) => html`<div><a class="partner-link" href="${text(l.url)}">${text(l.url)}</a><br /><span class="muted">→ ${text(l.destination) || 'program default'}</span></div>`) : html`<span class="muted">—</span>`}</td>
         <td class="num" data-stat="clicks">${text(stats.clicks ?? '—')}</td>
         <td class="num" data-stat="customers">${text(stats.customers ?? '—')}</td>
-        <td class="num" data-stat="revenue">${revenue(stats.revenue)}</td>
+        <td class="num" data-stat="revenue">${revenue(stats.revenueByCurrency ?? stats.revenue)}</td>
         <td class="balances">${money(d.balances)}</td>
       </tr>`;
   });
@@ -80,8 +80,9 @@ function partnersSection(list: ApiResult<Any>, details: Map<string, Any>): Html 
     </section>`;
 }
 
-/** stats.revenue may be a number (minor units, currency unknown) or [{ currency, amount }]. */
+/** Revenue as [{ currency, amount }] (stats.revenueByCurrency), { USD: 4000 }, or a bare number (minor units). */
 function revenue(v: unknown): Html {
+  if (Array.isArray(v) && v.length === 0) return html`<span class="muted">—</span>`;
   if (Array.isArray(v)) return html`${v.map((r: Any) => html`<div>${formatMoney(r.amount, r.currency)}</div>`)}`;
   if (v && typeof v === 'object') return html`${Object.entries(v as Any).map(([cur, amt]) => html`<div>${formatMoney(amt, cur)}</div>`)}`;
   if (typeof v === 'number') return html`${(v / 100).toFixed(2)}`;
