@@ -1,0 +1,45 @@
+// The attribution of this visitor: first-party cookies `ps_partner_key` and `ps_xid` (kept in
+// memory too, for when cookies are blocked), and how a click's answer updates them.
+
+import { DAY, getCookie, setCookie } from './cookies';
+import { ok } from './consent';
+import type { Params } from './params';
+
+const PK = 'ps_partner_key';
+const XID = 'ps_xid';
+
+/** What `POST /v1/clicks` answers. */
+export interface ClickAnswer {
+  xid?: string;
+  /** The canonical key (the link may have carried it base64-encoded). */
+  partnerKey?: string;
+  cookieWindowDays?: number;
+  attributionModel?: 'last_click' | 'first_click';
+}
+
+let mem: Params | undefined;
+
+export const current = (): Params | undefined => {
+  const partnerKey = getCookie(PK);
+  return partnerKey ? { partnerKey, xid: getCookie(XID) } : mem;
+};
+
+/** Stores `a` for `days` (0 clears); writes nothing without consent. */
+export const store = (a?: Params, days = 0): void => {
+  if (ok || !a) {
+    mem = a;
+    setCookie(PK, a ? a.partnerKey : '', days * DAY);
+    setCookie(XID, (a && a.xid) || '', a && a.xid ? days * DAY : 0);
+  }
+};
+
+/**
+ * Applies a click's answer. `raw` is the partner key the link carried. A fresh click follows
+ * the program's model (`first_click` keeps an existing attribution); a retried one only
+ * completes what its failed attempt stored (the raw key, no xid).
+ */
+export const clicked = (raw: string, a: ClickAnswer, fresh?: boolean): void => {
+  const cur = current();
+  if (!cur || (cur.partnerKey == raw && !cur.xid) || (fresh && a.attributionModel != 'first_click'))
+    store({ partnerKey: a.partnerKey || raw, xid: a.xid }, a.cookieWindowDays || 90);
+};

@@ -1,0 +1,275 @@
+// @vitest-environment jsdom
+// The client against a scripted ingest: which requests go out (exactly), with what bodies,
+// and what ends up in the cookies.
+import { beforeEach, describe, expect, test } from 'vitest';
+import { API, KEY, calls, cookie, cookiesFor, ingest, reply, resetPage, settle, start } from './helpers';
+
+beforeEach(() => resetPage());
+
+describe('a page view without partner parameters', () => {
+  test('sends no request at all and writes nothing', async () => {
+    const { api } = await start();
+    await settle();
+    expect(calls).toEqual([]);
+    expect(document.cookie).toBe('');
+    expect(await api.attribution()).toBeNull();
+  });
+
+  test('identify with no attribution resolves locally, with no request', async () => {
+    const { api } = await start();
+    expect(await api.identify({ customerKey: 'c1', email: 'a@b.test' })).toEqual({ customerKey: 'c1', partnerKey: null });
+    expect(calls).toEqual([]);
+  });
+
+  test('signup is still sent (the customer is recorded, not attributed)', async () => {
+    const { api } = await start();
+    expect(await api.signup({ customerKey: 'c1', email: 'a@b.test' })).toEqual({ customerKey: 'c1', partnerKey: null });
+    expect(calls.map((c) => [c.path, c.body])).toEqual([['/v1/signups', { key: KEY, customerKey: 'c1', email: 'a@b.test' }]]);
+  });
+});
+
+describe('a partner link', () => {
+  test('without xid: exactly one click, then cookies from the answer on the root domain', async () => {
+    resetPage('https://www.acme.test/pricing?ps_partner_key=amFuZQ==');
+    reply(ingest({ partnerKey: 'jane', xid: 'x_9', cookieWindowDays: 30 }));
+    const { api } = await start();
+    await settle();
+    expect(calls).toHaveLength(1);
+    expect(calls[0].url).toBe(API + '/v1/clicks');
+    expect(calls[0].body).toEqual({ key: KEY, partnerKey: 'amFuZQ==', url: 'https://www.acme.test/pricing?ps_partner_key=amFuZQ==' });
+    expect(calls[0].init).toMatchObject({ method: 'POST', credentials: 'include', keepalive: true });
+    expect(typeof calls[0].init.body).toBe('string'); // sent as text/plain: no CORS preflight
+    expect(cookie('ps_partner_key')).toBe('jane');
+    expect(cookie('ps_xid')).toBe('x_9');
+    expect(cookiesFor('https://app.acme.test/').sort()).toEqual(['ps_partner_key=jane', 'ps_xid=x_9']);
+    expect(await api.attribution()).toEqual({ partnerKey: 'jane', xid: 'x_9' });
+  });
+
+  test('with an xid (came through the short link): one click request carrying it; 200 is fine', async () => {
+    resetPage('https://www.acme.test/?ps_partner_key=jane&ps_xid=x_1');
+    await start();
+    await settle();
+    expect(calls.map((c) => c.body)).toEqual([{ key: KEY, partnerKey: 'jane', xid: 'x_1', url: 'https://www.acme.test/?ps_partner_key=jane&ps_xid=x_1' }]);
+    expect(cookie('ps_xid')).toBe('x_1');
+  });
+
+  test('the referrer is reported when there is one', async () => {
+    resetPage('https://www.acme.test/?ps_partner_key=jane');
+    Object.defineProperty(document, 'referrer', { configurable: true, value: 'https://blog.test/post' });
+    await start();
+    await settle();
+    delete (document as any).referrer;
+    expect(calls[0].body.referrer).toBe('https://blog.test/post');
+  });
+
+  test('legacy gspk/gsxid are sent raw as partnerKey/xid', async () => {
+    resetPage('https://www.acme.test/?gspk=amFuZQ%3D%3D&gsxid=g1');
+    await start();
+    await settle();
+    expect(calls.map((c) => [c.body.partnerKey, c.body.xid])).toEqual([['amFuZQ==', 'g1']]);
+  });
+
+  test('the navigated URL is read when a router already rewrote the address: still one click', async () => {
+    resetPage('https://www.acme.test/app', 'https://www.acme.test/?ps_partner_key=jane');
+    await start();
+    await settle();
+    expect(calls.map((c) => c.body.url)).toEqual(['https://www.acme.test/?ps_partner_key=jane']);
+  });
+
+  test('the same link in the navigated URL and the address: one click, not two', async () => {
+    resetPage('https://www.acme.test/?ps_partner_key=jane');
+    await start();
+    await settle();
+    expect(calls).toHaveLength(1);
+  });
+
+  test('pushState / replaceState / popstate to a URL with partner parameters are captured once each link', async () => {
+    const { api } = await start();
+    history.pushState({}, '', '/a?ps_partner_key=jane');
+    history.replaceState({}, '', '/a?ps_partner_key=jane'); // same link: no second click
+    history.pushState({}, '', '/b');
+    await settle();
+    expect(calls.map((c) => c.body.partnerKey)).toEqual(['jane']);
+    history.replaceState({}, '', '/c?ps_partner_key=bob&ps_xid=x_b');
+    window.dispatchEvent(new PopStateEvent('popstate'));
+    await settle();
+    expect(calls.map((c) => c.body.partnerKey)).toEqual(['jane', 'bob']);
+    expect(await api.attribution()).toEqual({ partnerKey: 'bob', xid: 'x_b' });
+    expect(location.pathname).toBe('/c'); // the page's own navigation still happens
+  });
+
+  test('stripParams removes the parameters from the address bar after capture', async () => {
+    resetPage('https://www.acme.test/p?a=1&ps_partner_key=jane&ps_xid=x_1#h');
+    await start({ stripParams: true });
+    await settle();
+    expect(location.href).toBe('https://www.acme.test/p?a=1#h');
+    expect(calls).toHaveLength(1);
+    history.pushState({}, '', '/q?ps_partner_key=bob');
+    expect(location.href).toBe('https://www.acme.test/q');
+    await settle();
+    expect(calls).toHaveLength(2);
+  });
+
+  test('a refused click (4xx) stores nothing', async () => {
+    resetPage('https://www.acme.test/?ps_partner_key=nobody');
+    reply(() => ({ status: 404, json: { error: { code: 'not_found', message: 'no partner', field: 'partnerKey' } } }));
+    const { api } = await start();
+    await settle();
+    expect(calls).toHaveLength(1);
+    expect(document.cookie).toBe('');
+    expect(await api.attribution()).toBeNull();
+  });
+});
+
+describe('attribution model', () => {
+  const visit = async (url: string, model: string) => {
+    resetPage(url);
+    document.cookie = 'ps_partner_key=first;path=/;domain=acme.test';
+    document.cookie = 'ps_xid=x_first;path=/;domain=acme.test';
+    reply(ingest({ attributionModel: model }));
+    const { api } = await start();
+    await settle();
+    return api.attribution();
+  };
+
+  test('last_click: a newer link replaces the stored partner', async () => {
+    expect(await visit('https://www.acme.test/?ps_partner_key=second', 'last_click')).toEqual({ partnerKey: 'second', xid: 'x_new' });
+  });
+
+  test('first_click: the stored partner is kept', async () => {
+    expect(await visit('https://www.acme.test/?ps_partner_key=second', 'first_click')).toEqual({ partnerKey: 'first', xid: 'x_first' });
+    expect(calls).toHaveLength(1); // the click itself is still recorded
+  });
+
+  test('first_click with nothing stored: the link is stored, for cookieWindowDays', async () => {
+    resetPage('https://www.acme.test/?ps_partner_key=jane');
+    reply(ingest({ attributionModel: 'first_click', cookieWindowDays: 1 }));
+    const writes: string[] = [];
+    const desc = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')!;
+    Object.defineProperty(document, 'cookie', {
+      configurable: true,
+      get: () => desc.get!.call(document),
+      set: (v) => (writes.push(v), desc.set!.call(document, v)),
+    });
+    await start();
+    await settle();
+    delete (document as any).cookie;
+    expect(writes.filter((w) => w.startsWith('ps_'))).toEqual([
+      'ps_partner_key=jane;path=/;max-age=86400;SameSite=Lax;domain=acme.test;Secure',
+      'ps_xid=x_new;path=/;max-age=86400;SameSite=Lax;domain=acme.test;Secure',
+    ]);
+  });
+});
+
+describe('signup and identify', () => {
+  test('a signup right at load waits for the click and carries its xid and canonical key', async () => {
+    resetPage('https://www.acme.test/?ps_partner_key=amFuZQ==');
+    reply(ingest({ partnerKey: 'jane', xid: 'x_7' }));
+    const { api } = await start();
+    const r = await api.signup({ customerKey: 'c1', email: 'a@b.test', name: 'Ada', metadata: { plan: 'pro' } });
+    expect(r).toEqual({ customerKey: 'c1', partnerKey: 'jane' });
+    expect(calls.map((c) => c.path)).toEqual(['/v1/clicks', '/v1/signups']);
+    expect(calls[1].body).toEqual({ key: KEY, customerKey: 'c1', email: 'a@b.test', name: 'Ada', metadata: { plan: 'pro' }, partnerKey: 'jane', xid: 'x_7' });
+  });
+
+  test('identify with an attribution reports it once', async () => {
+    document.cookie = 'ps_partner_key=jane;path=/';
+    document.cookie = 'ps_xid=x_1;path=/';
+    const { api } = await start();
+    expect(await api.identify({ customerKey: 'c1' })).toEqual({ customerKey: 'c1', partnerKey: 'jane' });
+    expect(calls.map((c) => [c.path, c.body])).toEqual([['/v1/identify', { key: KEY, customerKey: 'c1', partnerKey: 'jane', xid: 'x_1' }]]);
+  });
+
+  test('a partnerKey given with the signup is used only when there is no attribution', async () => {
+    const { api } = await start();
+    await api.signup({ customerKey: 'c1', email: 'a@b.test', partnerKey: 'fallback' });
+    document.cookie = 'ps_partner_key=jane;path=/;domain=acme.test';
+    await api.signup({ customerKey: 'c2', email: 'b@b.test', partnerKey: 'fallback' });
+    expect(calls.map((c) => c.body.partnerKey)).toEqual(['fallback', 'jane']);
+  });
+
+  test('an already existing customer (200) resolves the same way', async () => {
+    reply(() => ({ status: 200, json: { customer: { key: 'c1', partnerKey: 'jane' } } }));
+    const { api } = await start();
+    expect(await api.signup({ customerKey: 'c1', email: 'a@b.test' })).toEqual({ customerKey: 'c1', partnerKey: 'jane' });
+  });
+
+  test('a refused signup rejects with the error code and status, and is not kept', async () => {
+    reply(() => ({ status: 422, json: { error: { code: 'invalid', message: 'email is invalid', field: 'email' } } }));
+    const { api } = await start();
+    await expect(api.signup({ customerKey: 'c1', email: 'nope' })).rejects.toMatchObject({ message: 'email is invalid', code: 'invalid', status: 422 });
+    expect(localStorage.getItem('refstack_outbox')).toBeNull();
+  });
+
+  test('commands keep their order', async () => {
+    document.cookie = 'ps_partner_key=jane;path=/';
+    const { api } = await start();
+    await Promise.all([api.signup({ customerKey: 'c1', email: 'a@b.test' }), api.identify({ customerKey: 'c1' }), api.signup({ customerKey: 'c2', email: 'b@b.test' })]);
+    expect(calls.map((c) => c.path + ' ' + c.body.customerKey)).toEqual(['/v1/signups c1', '/v1/identify c1', '/v1/signups c2']);
+  });
+
+  test('a bad argument rejects (quietly) instead of throwing into the page', async () => {
+    const { api, command } = await start();
+    let p: Promise<unknown> | undefined;
+    expect(() => (p = (api.signup as any)())).not.toThrow();
+    await expect(p).rejects.toBeInstanceOf(TypeError);
+    await expect(command('nope', [])).rejects.toBeInstanceOf(TypeError);
+  });
+});
+
+describe('consent required', () => {
+  test('nothing is written or sent until consent(true); then the held work runs in order', async () => {
+    resetPage('https://www.acme.test/?ps_partner_key=jane');
+    const { api } = await start({ consent: 'required' });
+    const early = await api.signup({ customerKey: 'c1', email: 'a@b.test' });
+    await settle();
+    expect(early).toEqual({ customerKey: 'c1', partnerKey: null });
+    expect(calls).toEqual([]);
+    expect(document.cookie).toBe('');
+    expect(localStorage.length).toBe(0);
+    await api.consent(true);
+    await settle();
+    expect(calls.map((c) => c.path)).toEqual(['/v1/clicks', '/v1/signups']);
+    expect(calls[1].body).toMatchObject({ partnerKey: 'jane', xid: 'x_new' });
+    expect(cookie('refstack_consent')).toBe('1');
+    expect(cookie('ps_partner_key')).toBe('jane');
+  });
+
+  test('a remembered grant opens the gate on the next page view', async () => {
+    resetPage('https://www.acme.test/?ps_partner_key=jane');
+    document.cookie = 'refstack_consent=1;path=/';
+    await start({ consent: 'required' });
+    await settle();
+    expect(calls).toHaveLength(1);
+  });
+
+  test('consent(false) drops held work and clears the cookies and storage written', async () => {
+    resetPage('https://www.acme.test/?ps_partner_key=jane');
+    reply(() => 'network');
+    const { api } = await start({ consent: 'required' });
+    await api.consent(true);
+    await settle();
+    await api.signup({ customerKey: 'c1', email: 'a@b.test' });
+    expect(cookie('ps_partner_key')).toBe('jane');
+    expect(localStorage.getItem('refstack_outbox')).not.toBeNull();
+    await api.consent(false);
+    expect(document.cookie).toBe('');
+    expect(cookiesFor('https://app.acme.test/')).toEqual([]);
+    expect(localStorage.getItem('refstack_outbox')).toBeNull();
+    const n = calls.length;
+    await api.signup({ customerKey: 'c2', email: 'b@b.test' });
+    await settle();
+    expect(calls.length).toBe(n);
+    expect(await api.attribution()).toBeNull();
+  });
+});
+
+describe('a second start', () => {
+  test('changes nothing', async () => {
+    const client = await import('../../sdk/client');
+    expect(client.init({ key: KEY, api: API })).toBe(true);
+    expect(client.init({ key: 'pk_other', api: 'https://other.test', consent: 'required' })).toBe(false);
+    await client.methods().signup({ customerKey: 'c1', email: 'a@b.test' });
+    expect(calls.map((c) => [c.url, c.body.key])).toEqual([[API + '/v1/signups', KEY]]);
+  });
+});
