@@ -32,6 +32,8 @@ export interface DemoLink {
 export interface SeedResult {
   /** false when the program already had partners and nothing was written. */
   seeded: boolean;
+  /** The group and offer names created (routes that were missing are left out). */
+  created: { group?: string; offers: string[] };
   /** The partners: as created when seeded, else as the API lists them (newest first, up to 100). */
   partners: Array<{ key: string; name: string; email: string; links: DemoLink[] }>;
 }
@@ -40,7 +42,7 @@ export async function seedDemo(api: IngestClient, opts: SeedOptions): Promise<Se
   const log = opts.log ?? (() => {});
   const existing = await api.get<{ partners: SeedResult['partners'] }>('/v1/partners?limit=100');
   if (!existing.ok) throw new Error(`seed: GET /v1/partners failed: ${existing.error.status} ${existing.error.message}`);
-  if (existing.data.partners.length > 0) return { seeded: false, partners: existing.data.partners };
+  if (existing.data.partners.length > 0) return { seeded: false, created: { offers: [] }, partners: existing.data.partners };
 
   const program = await api.patch('/v1/program', { defaultDestination: opts.destination });
   if (!program.ok) log(`seed: default destination not set (${program.error.status} ${program.error.code})`);
@@ -50,9 +52,11 @@ export async function seedDemo(api: IngestClient, opts: SeedOptions): Promise<Se
   if (group.ok) groupKey = group.data.group?.key ?? DEMO_GROUP.key;
   else log(`seed: group skipped (${group.error.status} ${group.error.code})`);
 
+  const offers: string[] = [];
   for (const offer of DEMO_OFFERS) {
     const res = await api.post('/v1/offers', offer);
-    if (!res.ok) log(`seed: offer "${offer.name}" skipped (${res.error.status} ${res.error.code}: ${res.error.message})`);
+    if (res.ok) offers.push(offer.name);
+    else log(`seed: offer "${offer.name}" skipped (${res.error.status} ${res.error.code}: ${res.error.message})`);
   }
 
   const partners: SeedResult['partners'] = [];
@@ -72,7 +76,7 @@ export async function seedDemo(api: IngestClient, opts: SeedOptions): Promise<Se
     }
     partners.push(partner);
   }
-  return { seeded: true, partners };
+  return { seeded: true, created: { group: groupKey && DEMO_GROUP.name, offers }, partners };
 }
 
 /** The short link to print for a partner: its link pointing at `destination`, else its first. */
