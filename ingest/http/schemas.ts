@@ -15,32 +15,28 @@ export const xid = z.string().trim().min(1).max(128);
 
 export const metadata = z.record(z.string(), z.unknown());
 
+/** A check that the value parses as an http(s) URL and passes `ok`. */
+const httpUrlWhere = (ok: (u: URL, raw: string) => boolean) => (v: string) => {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && ok(u, v);
+  } catch {
+    return false;
+  }
+};
+
 export const httpUrl = z
   .string()
   .trim()
   .max(2048)
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && !!u.hostname;
-    } catch {
-      return false;
-    }
-  }, 'must be an http(s) URL');
+  .refine(httpUrlWhere((u) => !!u.hostname), 'must be an http(s) URL');
 
 /** An exact origin: scheme://host[:port], nothing more. */
 export const origin = z
   .string()
   .trim()
   .max(512)
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === v;
-    } catch {
-      return false;
-    }
-  }, 'must be an exact origin like https://www.example.com');
+  .refine(httpUrlWhere((u, raw) => u.origin === raw), 'must be an exact origin like https://www.example.com');
 
 
 /** The customer fields shared by POST /v1/signups (browser) and POST /v1/customers (server). */

@@ -76,8 +76,6 @@ export function customerById(db: Db, id: number): CustomerRow | undefined {
 }
 
 /** Newest first; afterId = the row id of the last customer of the previous page. */
-export function listCustomers(db: Db, programId: number, limit: number, afterId?: number): CustomerRow[] {
-  return afterId === undefined
-    ? db.all<CustomerRow>(`${SELECT} WHERE cu.program_id = ? ORDER BY cu.id DESC LIMIT ?`, programId, limit)
-    : db.all<CustomerRow>(`${SELECT} WHERE cu.program_id = ? AND cu.id < ? ORDER BY cu.id DESC LIMIT ?`, programId, afterId, limit);
+export function listCustomers(db: Db, programId: number, limit: number, afterId = Number.MAX_SAFE_INTEGER): CustomerRow[] {
+  return db.all<CustomerRow>(`${SELECT} WHERE cu.program_id = ? AND cu.id < ? ORDER BY cu.id DESC LIMIT ?`, programId, afterId, limit);
 }

@@ -56,10 +56,8 @@ export function partnerById(db: Db, id: number): PartnerRow | undefined {
 }
 
 /** Newest first; afterId = the row id of the last partner of the previous page. */
-export function listPartners(db: Db, programId: number, limit: number, afterId?: number): PartnerRow[] {
-  return afterId === undefined
-    ? db.all<PartnerRow>(`${SELECT} WHERE p.program_id = ? ORDER BY p.id DESC LIMIT ?`, programId, limit)
-    : db.all<PartnerRow>(`${SELECT} WHERE p.program_id = ? AND p.id < ? ORDER BY p.id DESC LIMIT ?`, programId, afterId, limit);
+export function listPartners(db: Db, programId: number, limit: number, afterId = Number.MAX_SAFE_INTEGER): PartnerRow[] {
+  return db.all<PartnerRow>(`${SELECT} WHERE p.program_id = ? AND p.id < ? ORDER BY p.id DESC LIMIT ?`, programId, afterId, limit);
 }
 
 /** True when the email (case-insensitive) is the partner's own or one of its contacts'. */
