@@ -287,4 +287,26 @@ describe('rate limit on browser routes', () => {
       await u.close();
     }
   });
+
+  it('counts per X-Forwarded-For client (its last entry) only behind a trusted proxy', async () => {
+    const u = await startTestIngest({ rateLimitPerMinute: 1, trustProxy: true });
+    try {
+      u.clock.set(Math.floor(u.clock.now() / 60_000) * 60_000);
+      const send = (xff: string) => u.browser('/v1/identify', { customerKey: 'r' }, { headers: { 'x-forwarded-for': xff } });
+      expect((await send('203.0.113.9, 198.51.100.1')).status).toBe(201);
+      // Same proxy-seen client, a spoofed first entry: still limited.
+      expect((await send('192.0.2.77, 198.51.100.1')).status).toBe(429);
+      expect((await send('198.51.100.2')).status).toBe(200);
+    } finally {
+      await u.close();
+    }
+    const v = await startTestIngest({ rateLimitPerMinute: 1 });
+    try {
+      v.clock.set(Math.floor(v.clock.now() / 60_000) * 60_000);
+      expect((await v.browser('/v1/identify', { customerKey: 'r' }, { headers: { 'x-forwarded-for': '198.51.100.1' } })).status).toBe(201);
+      expect((await v.browser('/v1/identify', { customerKey: 'r' }, { headers: { 'x-forwarded-for': '198.51.100.2' } })).status).toBe(429);
+    } finally {
+      await v.close();
+    }
+  });
 });

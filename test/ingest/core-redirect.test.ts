@@ -2,6 +2,7 @@
 // 404 page, the server-set attribution cookie on a shared root domain, first-click cookie
 // keeping, and the per-IP rate limit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IpHasher } from '../../ingest/http/ip-hash.js';
 import { BROWSER_UA, startTestIngest, type TestIngest } from '../helpers/ingest.js';
 
 let t: TestIngest;
@@ -48,6 +49,16 @@ describe('GET /r/:linkKey', () => {
     await t.request(`/r/${bob.linkKey}`, { headers: { 'user-agent': BROWSER_UA } });
     const rows = clicks(t).slice(-2);
     expect(rows[0].ip_hash).toBe(rows[1].ip_hash);
+  });
+
+  it('salts the IP hash per program and per day (and forgets old salts)', () => {
+    const hasher = new IpHasher();
+    const day = 86_400_000;
+    const h = hasher.hash(1, '203.0.113.9', 10 * day);
+    expect(hasher.hash(1, '203.0.113.9', 10 * day + 5_000)).toBe(h);
+    expect(hasher.hash(2, '203.0.113.9', 10 * day)).not.toBe(h);
+    expect(hasher.hash(1, '203.0.113.9', 11 * day)).not.toBe(h);
+    expect(hasher.hash(1, '203.0.113.9', 10 * day)).not.toBe(h);
   });
 
   it('redirects bots and empty user agents without counting them (and without ps_xid)', async () => {
