@@ -81,7 +81,8 @@ const loginSchema = signupSchema.pick({ email: true });
 
 export function createDemoSite(opts: DemoSiteOptions): Hono {
   const ingestUrl = opts.ingestUrl.replace(/\/+$/, '');
-  const api = createIngestClient({ baseUrl: opts.ingestApiUrl ?? ingestUrl, secretKey: opts.secretKey, fetch: opts.fetch });
+  const apiUrl = (opts.ingestApiUrl ?? ingestUrl).replace(/\/+$/, '');
+  const api = createIngestClient({ baseUrl: apiUrl, secretKey: opts.secretKey, fetch: opts.fetch });
   const www = opts.hosts?.www ? parseHost(opts.hosts.www) : undefined;
   const appHost = opts.hosts?.app ? parseHost(opts.hosts.app) : undefined;
   const users = new DemoUsers();
@@ -244,7 +245,7 @@ export function createDemoSite(opts: DemoSiteOptions): Hono {
   // The vendor's view of what Refstack recorded (served on every host).
   app.get('/vendor', async (c) => {
     const w = where(c);
-    return c.html(await vendorPage(api, { wwwOrigin: w.wwwOrigin, appOrigin: w.appOrigin, ingestUrl }));
+    return c.html(await vendorPage(api, { wwwOrigin: w.wwwOrigin, appOrigin: w.appOrigin, apiUrl }));
   });
 
   app.notFound((c) => c.html(`<!doctype html><title>Not found · Acme</title><p>Not found. <a href="/">Acme home</a></p>`, 404));

@@ -36,7 +36,7 @@ body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif
 a{color:var(--brand)}
 header{background:#fff;border-bottom:1px solid var(--line)}
 header .bar{max-width:960px;margin:0 auto;padding:14px 20px;display:flex;align-items:center;gap:20px}
-body.wide header .bar,body.wide main{max-width:1200px}
+body.wide header .bar,body.wide main,body.wide footer{max-width:1200px}
 .logo{font-weight:800;font-size:20px;color:var(--ink);text-decoration:none;letter-spacing:-.02em}
 .logo span{color:var(--brand)}
 nav{display:flex;gap:16px;margin-left:auto;align-items:center}
@@ -106,6 +106,7 @@ export function shell(o: ShellOptions): Html {
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${o.title}</title>
+    <link rel="icon" href="data:," />
     <link rel="stylesheet" href="/assets/acme.css" />
     ${o.script ? refstackTag(o.script) : ''}
   </head>

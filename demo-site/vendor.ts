@@ -100,7 +100,7 @@ function listSection(id: string, title: string, res: ApiResult<Any>, field: stri
     </section>`;
 }
 
-export async function vendorPage(api: IngestClient, nav: { wwwOrigin: string; appOrigin: string; ingestUrl: string }): Promise<Html> {
+export async function vendorPage(api: IngestClient, nav: { wwwOrigin: string; appOrigin: string; apiUrl: string }): Promise<Html> {
   const [partners, customers, transactions, rewards, offers] = await Promise.all([
     api.get<Any>(`/v1/partners?limit=${LIST_LIMIT}`),
     api.get<Any>(`/v1/customers?limit=${LIST_LIMIT}`),
@@ -119,7 +119,7 @@ export async function vendorPage(api: IngestClient, nav: { wwwOrigin: string; ap
   }
 
   const body = html`<h1>Vendor view</h1>
-    <p class="lead">What Refstack recorded for Acme's program, read with the secret key from <code>${nav.ingestUrl}</code>.
+    <p class="lead">What Refstack recorded for Acme's program, read with the secret key from <code>${nav.apiUrl}</code>.
       <a id="refresh" href="/vendor">Refresh</a></p>
     ${partnersSection(partners, details)}
     ${listSection(
