@@ -5,8 +5,8 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { parseVisitor, recordClick, resolvePartner } from '../domain/clicks.js';
 import { clickIsLive } from '../domain/attribution.js';
+import { parseVisitor, recordClick, resolvePartner } from '../domain/clicks.js';
 import { upsertCustomer } from '../domain/customers.js';
 import { publishableProgram, type AppEnv } from '../http/auth.js';
 import { BROWSER_BODY_LIMIT, readJson, validate } from '../http/body.js';
@@ -85,19 +85,20 @@ export function browserRoutes(ctx: AppContext): Hono<AppEnv> {
     );
   });
 
-  ctx.openapi.add({ ...doc, method: 'post', path: '/v1/signups', summary: 'Create a customer from the browser, attributed to the referring partner', body: signupBody, responses: { 200: 'The customer existed (same answer)', 201: 'Customer created' } });
-  r.post('/v1/signups', async (c) => {
-    const { program, body } = await browserRequest(ctx, c, signupBody);
-    const { customer, created } = upsertCustomer(ctx, program, { ...body, cookieXid: readXidCookie(c) });
-    return c.json({ customer }, created ? 201 : 200);
-  });
-
-  ctx.openapi.add({ ...doc, method: 'post', path: '/v1/identify', summary: 'A known visitor logged in: attribute a pending referral, or create the customer', body: identifyBody, responses: { 200: 'Existing customer', 201: 'Customer created' } });
-  r.post('/v1/identify', async (c) => {
-    const { program, body } = await browserRequest(ctx, c, identifyBody);
-    const { customer, created } = upsertCustomer(ctx, program, { ...body, cookieXid: readXidCookie(c) });
-    return c.json({ customer }, created ? 201 : 200);
-  });
+  // Signup and identify differ only in their schema (identify's email is optional): both create
+  // the customer when it is missing and attribute an unattributed one that brings a referral.
+  const customerRoutes = [
+    ['/v1/signups', signupBody, 'Create a customer from the browser, attributed to the referring partner'],
+    ['/v1/identify', identifyBody, 'A known visitor logged in: attribute a pending referral, or create the customer'],
+  ] as const;
+  for (const [path, schema, summary] of customerRoutes) {
+    ctx.openapi.add({ ...doc, method: 'post', path, summary, body: schema, responses: { 200: 'The customer existed (same answer)', 201: 'Customer created' } });
+    r.post(path, async (c) => {
+      const { program, body } = await browserRequest(ctx, c, schema);
+      const { customer, created } = upsertCustomer(ctx, program, { ...body, cookieXid: readXidCookie(c) });
+      return c.json({ customer }, created ? 201 : 200);
+    });
+  }
 
   return r;
 }
