@@ -50,6 +50,7 @@ export async function seedDemo(api: IngestClient, opts: SeedOptions): Promise<Se
   let groupKey: string | undefined;
   const group = await api.post<{ group?: { key?: string } }>('/v1/groups', DEMO_GROUP);
   if (group.ok) groupKey = group.data.group?.key ?? DEMO_GROUP.key;
+  else if (group.status === 409) groupKey = DEMO_GROUP.key; // left by an interrupted earlier seed
   else log(`seed: group skipped (${group.error.status} ${group.error.code})`);
 
   const offers: string[] = [];
@@ -67,10 +68,9 @@ export async function seedDemo(api: IngestClient, opts: SeedOptions): Promise<Se
     });
     if (!res.ok) throw new Error(`seed: POST /v1/partners (${p.key}) failed: ${res.error.status} ${res.error.message}`);
     const partner = res.data.partner;
-    // The program's default destination may be unset (route absent): then point the link at
+    // The program's default destination may be unset (route absent): then point a link at
     // the demo explicitly.
-    const dest = partner.links?.[0]?.destination;
-    if (!dest || dest !== opts.destination) {
+    if (partner.links?.[0]?.destination !== opts.destination) {
       const link = await api.post<{ link: DemoLink }>(`/v1/partners/${encodeURIComponent(partner.key)}/links`, { destination: opts.destination });
       if (link.ok) partner.links = [link.data.link, ...(partner.links ?? [])];
     }
