@@ -87,7 +87,7 @@ export function upsertCustomer(ctx: AppContext, program: Program, input: Custome
     }
 
     const existing = customerByKey(db, program.id, input.customerKey)!;
-    fillCustomerContact(db, existing.id, email, input.name ?? null);
+    if ((existing.email === null && email) || (existing.name === null && input.name)) fillCustomerContact(db, existing.id, email, input.name ?? null);
     if (existing.partner_id === null) {
       // Judge self-referral by the email on file when there is one.
       const late = existing.email && existing.email !== email ? attribute(ctx, program, input, existing.email) : found;
