@@ -31,7 +31,7 @@ export const CLIENT_JS = `(function () {
 
   // Runs fn once isReady() is true (the script has installed its API), or after the time
   // limit anyway (then the stub queues the call). Resolves with fn's Promise result, or with
-  // { timeout: true } / { error } - never rejects.
+  // { sent } / { queued } / { timeout } / { error } - never rejects.
   function track(isReady, fn) {
     return new Promise(function (resolve) {
       var started = Date.now();
@@ -46,7 +46,7 @@ export const CLIENT_JS = `(function () {
         var out;
         try { out = fn(); } catch (e) { finish({ error: e }); return; }
         if (out && typeof out.then === 'function') out.then(finish, function (e) { finish({ error: e }); });
-        else finish({ sent: true });
+        else finish(ready ? { sent: true } : { queued: true });
       })();
     });
   }
@@ -56,6 +56,7 @@ export const CLIENT_JS = `(function () {
   }
 
   function describe(verb, result) {
+    if (result && result.queued) return { text: verb + '. The Refstack script has not loaded, so the call waits in the page queue.', state: 'queued' };
     if (result && result.timeout) return { text: verb + '. Refstack has not answered yet; the script keeps the event and retries.', state: 'timeout' };
     if (result && result.error) return { text: verb + '. Refstack answered with an error: ' + String(result.error && result.error.message || result.error), state: 'tracker-error' };
     if (result && Object.prototype.hasOwnProperty.call(result, 'partnerKey')) {
