@@ -1,7 +1,7 @@
 // Clicks: who a partner value names (partner key, link key, or base64 of a partner key, as
 // PartnerStack links and the legacy gspk carry it), what a user agent says (browser, OS,
 // device, bot) and recording a click with a fresh unguessable xid.
-import { isbot } from 'isbot';
+import { createIsbotFromList, list as botPatterns } from 'isbot';
 import { UAParser } from 'ua-parser-js';
 import type { AppContext } from '../context.js';
 import { insertClick, type ClickSource } from '../store/clicks.js';
@@ -21,6 +21,16 @@ export interface Visitor {
   os: string | null;
   device: string | null;
 }
+
+/**
+ * isbot's crawler list, less headless browsers (vendors' QA suites and link checkers that run
+ * the page's script), and with the bare default agents of Node's fetch (`node`, `undici`),
+ * which a vendor's own smoke test sends, counted as visitors. Declared crawlers, curl,
+ * python-requests, link-preview bots and empty agents stay bots.
+ */
+const botList = createIsbotFromList(botPatterns.filter((p) => p !== 'headless'));
+const COUNTED_AGENTS = new Set(['node', 'undici']);
+const isbot = (ua: string) => !COUNTED_AGENTS.has(ua.trim().toLowerCase()) && botList(ua);
 
 /** Parses a User-Agent; an empty or missing one counts as a bot. */
 export function parseVisitor(userAgent: string | undefined): Visitor {

@@ -73,6 +73,17 @@ describe('GET /r/:linkKey', () => {
     expect(clicks(t).length).toBe(before);
   });
 
+  it('counts headless browsers and the bare default agent of Node fetch as visitors', async () => {
+    const before = clicks(t).length;
+    const headless = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36';
+    for (const ua of [headless, 'node']) {
+      const res = await t.request(`/r/${bob.linkKey}`, { headers: { 'user-agent': ua } });
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toMatch(/^https:\/\/www\.acme\.test\/\?ps_partner_key=bob&ps_xid=rx_[A-Za-z0-9]{20}$/);
+    }
+    expect(clicks(t).length).toBe(before + 2);
+  });
+
   it('answers an unknown link with a small escaped 404 page and no redirect', async () => {
     const res = await t.request('/r/nope<script>');
     expect(res.status).toBe(404);
