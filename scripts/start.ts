@@ -54,8 +54,9 @@ async function main(): Promise<void> {
   // What a browser uses for the ingest (script src, partner links): localhost, not 127.0.0.1,
   // so it shares cookies with the demo on http://localhost:3000.
   const publicUrl = config.publicUrl ?? (demo && config.port !== 0 ? `http://localhost:${config.port}` : undefined);
-  const allowedOrigins =
-    config.allowedOrigins ?? (demo ? [...new Set([localDemo, `http://127.0.0.1:${demoPort}`, wwwUrl, appUrl])] : undefined);
+  // Allowed browser origins come only from REFSTACK_ALLOWED_ORIGINS (the ingest warns while the
+  // list is empty). The demo does not pin them: a page of your own on another port must work too.
+  const allowedOrigins = config.allowedOrigins;
 
   // Request lines wait until the banner is out; start-up notes ("[refstack] ...") do not.
   let showRequests = !demo;
