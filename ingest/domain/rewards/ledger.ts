@@ -51,8 +51,11 @@ export function createReward(ctx: AppContext, input: RewardInput): RewardRow | u
   return row;
 }
 
-/** Approves every pending reward whose hold has ended by `now`; emits reward.approved for each. */
-export function approveDue(ctx: AppContext, now = ctx.now(), limit = 1000): number {
+/**
+ * Approves pending rewards whose hold has ended by `now` (at most `limit`; -1: all of them,
+ * which is what reads and payouts use); emits reward.approved for each.
+ */
+export function approveDue(ctx: AppContext, now = ctx.now(), limit = -1): number {
   return ctx.db.tx(() => {
     let n = 0;
     for (const id of dueRewardIds(ctx.db, now, limit)) {

@@ -7,7 +7,8 @@
 //   - for offers with durationMonths, the event is within that many calendar months of the
 //     customer's creation (of the deal's registration, for deal.won),
 //   - the caps are not reached: maxPerCustomer / maxPerPartner count the offer's live
-//     rewards (declined and reversed ones do not count),
+//     rewards (declined and reversed ones do not count; deals have no customer, so only
+//     maxPerPartner applies to deal.won),
 //   - the amount is not 0 (flat: the offer's amount and currency; bps: round-half-away of
 //     the transaction's / deal's amount x bps / 10000, in its currency).
 // The unique index on (offer, source) makes a replayed event reward nothing twice.
