@@ -1,5 +1,5 @@
-// The attribution of this visitor: first-party cookies `ps_partner_key` and `ps_xid` (kept in
-// memory too, for when cookies are blocked), and how a click's answer updates them.
+// The attribution of this visitor: first-party cookies `ps_partner_key` and `ps_xid`, and how
+// a click's answer updates them.
 
 import { DAY, getCookie, setCookie } from './cookies';
 import { ok } from './consent';
@@ -17,19 +17,16 @@ export interface ClickAnswer {
   attributionModel?: 'last_click' | 'first_click';
 }
 
-let mem: Params | undefined;
-
 export const current = (): Params | undefined => {
   const partnerKey = getCookie(PK);
-  return partnerKey ? { partnerKey, xid: getCookie(XID) } : mem;
+  if (partnerKey) return { partnerKey, xid: getCookie(XID) };
 };
 
-/** Stores `a` for `days` (0 clears); writes nothing without consent. */
-export const store = (a?: Params, days = 0): void => {
-  if (ok || !a) {
-    mem = a;
-    setCookie(PK, a ? a.partnerKey : '', days * DAY);
-    setCookie(XID, (a && a.xid) || '', a && a.xid ? days * DAY : 0);
+/** Stores `a` for `days`; `store()` clears. Nothing is written without consent. */
+export const store = ({ partnerKey = '', xid = '' }: Partial<Params> = {}, days = 0): void => {
+  if (ok || !days) {
+    setCookie(PK, partnerKey, days * DAY);
+    setCookie(XID, xid, xid ? days * DAY : 0);
   }
 };
 

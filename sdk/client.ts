@@ -12,8 +12,6 @@ import { clearQueue, initQueue, send, startQueue } from './queue';
 import { navigationUrl, readParams, stripParams } from './params';
 import { noop, setDebug, warn } from './log';
 
-export const COMMANDS = ['signup', 'identify', 'attribution', 'consent'] as const;
-
 let started = false;
 let strip: boolean | undefined;
 let chain: Promise<unknown> = Promise.resolve();
@@ -32,7 +30,7 @@ const act = <T>(work: () => T | Promise<T>, local: T): Promise<T> => {
 /** Records the click a URL with partner parameters stands for (once per page view and link). */
 const capture = (url?: string): void => {
   const p = readParams(url);
-  const id = p && p.partnerKey + ' ' + p.xid;
+  const id = p && p.partnerKey + p.xid;
   if (p && !seen[id!]) {
     seen[id!] = 1;
     act(
@@ -87,21 +85,21 @@ const commands: Refstack = {
 };
 
 /** Runs command `name`: never throws; the promise it returns is handled (failures log with data-debug). */
-export const command = (name: string, args: ArrayLike<unknown>): Promise<any> => {
-  const p = new Promise((resolve) => resolve((commands as any)[name](...Array.from(args))));
+export const command = (name: string, ...args: unknown[]): Promise<any> => {
+  const p = new Promise((resolve) => resolve((commands as any)[name](...args)));
   p.catch(warn);
   return p;
 };
 
 /** The commands as methods, on `target`. */
-export const methods = (target: any = {}): Refstack => {
-  for (const name of COMMANDS) target[name] = (...args: unknown[]) => command(name, args);
+export const methods = (target: any = {}): any => {
+  for (const name in commands) target[name] = command.bind(0, name);
   return target;
 };
 
-/** Starts the client; a second call changes nothing. Returns whether this call started it. */
-export const init = (o: RefstackOptions): boolean => {
-  if (started) return false;
+/** Starts the client; a second call changes nothing. */
+export const init = (o: RefstackOptions): void => {
+  if (started) return;
   started = true;
   if (o.debug) setDebug(true);
   strip = o.stripParams;
@@ -119,5 +117,4 @@ export const init = (o: RefstackOptions): boolean => {
   addEventListener('popstate', fromLocation);
   gate(startQueue);
   startGate(o.consent == 'required');
-  return true;
 };

@@ -1,7 +1,8 @@
-// First-party cookies on the registrable root domain. The domain is found by probing: write a
-// test cookie on the shortest parent domain first (`acme.co.uk`'s parent `co.uk` is refused by
-// the browser, a public suffix) and keep the first the browser accepts. localhost and IP
-// addresses get host-only cookies. SameSite=Lax; Secure on https. Every access in try/catch.
+// First-party cookies on the registrable root domain. The domain is found by probing: a test
+// cookie is written on the shortest parent domain first (`acme.test` for `www.acme.test`) and
+// the first the browser accepts is kept; where the parent is a public suffix (`co.uk`) the
+// browser refuses it and the next level is tried. localhost and IP addresses get host-only
+// cookies. SameSite=Lax; Secure on https. Every access in try/catch.
 
 const PROBE = 'refstack_probe';
 
@@ -12,7 +13,7 @@ export const getCookie = (name: string): string | undefined => {
     const m = document.cookie.match('(^|; )' + name + '=([^;]*)');
     if (m) return decodeURIComponent(m[2]);
   } catch (e) {
-    // blocked or malformed
+    // blocked (sandboxed document) or malformed
   }
 };
 
@@ -22,7 +23,7 @@ const write = (name: string, value: string, maxAge: number, domain?: string): vo
       name + '=' + encodeURIComponent(value) + ';path=/;max-age=' + maxAge + ';SameSite=Lax' +
       (domain ? ';domain=' + domain : '') + (location.protocol == 'https:' ? ';Secure' : '');
   } catch (e) {
-    // sandboxed document
+    // blocked
   }
 };
 
@@ -30,17 +31,15 @@ const write = (name: string, value: string, maxAge: number, domain?: string): vo
 export const rootDomain = (): string | undefined => {
   const host = location.hostname;
   const labels = host.split('.');
-  // IPv4 ends in a digit, IPv6 in `]`; no top-level domain does. localhost has one label.
-  if (!/[\d\]]$/.test(host))
-    for (let i = labels.length - 1; i--; ) {
-      const domain = labels.slice(i).join('.');
-      const token = Math.random() + '';
-      write(PROBE, token, 9, domain);
-      if (getCookie(PROBE) == token) {
-        write(PROBE, '', 0, domain);
-        return domain;
-      }
+  // IPv4 ends in a digit and IPv6 in `]` (no top-level domain does); localhost has one label.
+  for (let i = /[\d\]]$/.test(host) ? 0 : labels.length - 1; i--; ) {
+    const domain = labels.slice(i).join('.');
+    write(PROBE, '1', 9, domain);
+    if (getCookie(PROBE)) {
+      write(PROBE, '', 0, domain);
+      return domain;
     }
+  }
 };
 
 /** Writes `name` on the root domain; a `maxAge` of 0 removes it. */

@@ -12,3 +12,12 @@ export const noop = (): void => {};
 export const warn = (...args: unknown[]): void => {
   if (debug) console.warn('[refstack]', ...args);
 };
+
+/** Calls `f(...args)`; what it throws is logged (with data-debug), never passed on. */
+export const run = <A extends unknown[]>(f: (...args: A) => unknown, ...args: A): void => {
+  try {
+    f(...args);
+  } catch (e) {
+    warn(e);
+  }
+};

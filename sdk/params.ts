@@ -26,12 +26,9 @@ export const readParams = (url?: string): Params | undefined => {
   }
 };
 
-/** `url` without the partner parameters. */
-export const stripParams = (url: string): string => {
-  const u = new URL(url);
-  for (const name of (PARTNER + '|' + XID).split('|')) u.searchParams.delete(name);
-  return u.href;
-};
+/** `url` without the partner parameters (and a `?` that led them moved to what follows). */
+export const stripParams = (url: string): string =>
+  url.replace(RegExp('[?&](' + PARTNER + '|' + XID + ')=[^&#]*', 'g'), '').replace(/^([^?]*)&/, '$1?');
 
 /** The URL the browser originally navigated to (before a router rewrote the address). */
 export const navigationUrl = (): string | undefined => {

@@ -1,11 +1,11 @@
 // The outbox: calls the ingest has not confirmed, kept in localStorage and retried with
-// exponential backoff (1s, 2s, 4s ... while the page lives, then on the next page load), at
+// exponential backoff (1s, 2s, 4s ... while the page lives, then on the next page view), at
 // most 20 of them and none older than 7 days. Signups and identifies are idempotent on the
 // ingest (per customerKey), so they are stored before the first attempt and may go out by
 // `sendBeacon` on pagehide; a click is not (a retry could count twice), so it is stored only
 // once an attempt failed, and only goes out by `fetch`, whose answer can be seen.
 
-import { beacon, post, type HttpError } from './transport';
+import { beacon, post } from './transport';
 import { clicked } from './attribution';
 import { ok } from './consent';
 import { warn } from './log';
@@ -16,7 +16,7 @@ const MAX_AGE = 6048e5; // 7 days
 const TRIES = 9; // retries per page view; the last one waits 256s
 
 export interface Entry {
-  /** Random id: an entry is removed once, by id, whichever attempt delivered it. */
+  /** Random id: an entry is removed by id, once, whichever attempt delivered it. */
   i: string;
   /** Path below `/v1/`. */
   p: string;
@@ -31,7 +31,7 @@ let key: string;
 let tries = 0;
 let timer: any;
 let hooked: any;
-// Entries with a request in flight in this page.
+// Ids sent from this page: in flight, delivered or refused (deleted again when worth a retry).
 const busy: Record<string, 1> = {};
 
 export const initQueue = (ingest: string, publishableKey: string): void => {
@@ -39,31 +39,33 @@ export const initQueue = (ingest: string, publishableKey: string): void => {
   key = publishableKey;
 };
 
-const body = (e: Entry) => Object.assign({ key }, e.b);
-
 const load = (): Entry[] => {
   try {
-    const now = Date.now();
-    return (JSON.parse(localStorage.getItem(STORE)!) || []).filter((e: Entry) => e.t > now - MAX_AGE);
+    return JSON.parse(localStorage[STORE]).filter((e: Entry) => e.t > Date.now() - MAX_AGE);
   } catch (e) {
-    return [];
+    return []; // none, blocked, or not ours
   }
 };
 
-const save = (list: Entry[]): void => {
+// Rewrites the stored list as `change` makes it from what is stored now (another tab may have
+// changed it since this page last read it).
+const save = (change: (list: Entry[]) => Entry[]): void => {
   try {
-    if (list.length) localStorage.setItem(STORE, JSON.stringify(list.slice(-MAX)));
-    else localStorage.removeItem(STORE);
+    const list = change(load()).slice(-MAX);
+    if (list[0]) localStorage[STORE] = JSON.stringify(list);
+    else delete localStorage[STORE];
   } catch (e) {
-    // storage blocked or full: the call still gets its in-page retries
+    // blocked or full: the call still gets its in-page retries
   }
 };
 
-const drop = (e: Entry) => save(load().filter((x) => x.i != e.i));
+const body = (e: Entry) => Object.assign({ key }, e.b);
+const drop = (e: Entry) => save((list) => list.filter((x) => x.i != e.i));
 
 // On pagehide, what is idempotent and not in flight (a keepalive fetch finishes on its own)
 // goes to sendBeacon. It stays stored: the next page view sends it again, harmlessly.
-const hook = (): void => {
+const keep = (e?: Entry): void => {
+  if (e && ok) save((list) => list.concat(e));
   if (!hooked)
     addEventListener('pagehide', () => {
       for (const e of load()) if (e.p != 'clicks' && !busy[e.i]) beacon(api + e.p, body(e));
@@ -71,35 +73,21 @@ const hook = (): void => {
   hooked = 1;
 };
 
-const keep = (e: Entry): void => {
-  if (ok) {
-    save(load().concat(e));
-    hook();
-  }
-};
-
 // One attempt: resolves the answer, or `undefined` when worth retrying; rejects when refused.
-const attempt = (e: Entry): Promise<any> => {
+// Once delivered or refused an entry stays `busy`: nothing in this page sends it again.
+const attempt = async (e: Entry): Promise<any> => {
   busy[e.i] = 1;
-  return post(api + e.p, body(e)).then(
-    // Once delivered or refused, an entry stays `busy`: nothing in this page sends it again.
-    (answer) => {
-      drop(e);
-      return answer;
-    },
-    (err: HttpError) => {
-      if (err.final) {
-        drop(e);
-        throw err;
-      }
-      delete busy[e.i];
-      warn('will retry', e.p, err);
-    },
-  );
+  const answer = await post(api + e.p, body(e)).catch((err) => {
+    drop(e);
+    throw err;
+  });
+  if (answer) drop(e);
+  else delete busy[e.i];
+  return answer;
 };
 
 /** Sends what is stored, in order, stopping at the first entry that still fails. */
-export const flush = async (): Promise<void> => {
+const flush = async (): Promise<void> => {
   timer = 0;
   if (ok) {
     for (const e of load())
@@ -109,7 +97,7 @@ export const flush = async (): Promise<void> => {
           if (!answer) return schedule();
           if (e.p == 'clicks') clicked(e.b.partnerKey, answer);
         } catch (err) {
-          warn('dropped', e.p, err);
+          warn(err);
         }
     tries = 0;
   }
@@ -120,26 +108,25 @@ const schedule = (): void => {
 };
 
 /** One attempt now, keeping the call for retries: resolves the answer, or `undefined` when kept. */
-export const send = (p: string, b: Record<string, any>): Promise<any> => {
-  const e: Entry = { i: Math.random().toString(36).slice(2), p, b, t: Date.now() };
+export const send = async (p: string, b: Record<string, any>): Promise<any> => {
+  const e: Entry = { i: Math.random() + '', p, b, t: Date.now() };
   const click = p == 'clicks';
   if (!click) keep(e);
-  return attempt(e).then((answer) => {
-    // A click with an xid is already recorded (the short link did it): nothing to retry.
-    if (!answer && !(click && b.xid)) {
-      if (click) keep(e);
-      schedule();
-    }
-    return answer;
-  });
+  const answer = await attempt(e);
+  // A click with an xid is already recorded (the short link did it): nothing to retry.
+  if (!answer && !(click && b.xid)) {
+    if (click) keep(e);
+    schedule();
+  }
+  return answer;
 };
 
-/** Pending work from earlier page views, if any, is sent now (nothing is sent otherwise). */
+/** Pending work from earlier page views, if any, is sent now; nothing is sent otherwise. */
 export const startQueue = (): void => {
-  if (load().length) {
-    hook();
+  if (load()[0]) {
+    keep();
     flush();
   }
 };
 
-export const clearQueue = (): void => save([]);
+export const clearQueue = (): void => save(() => []);

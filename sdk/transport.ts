@@ -1,37 +1,37 @@
-// Delivery to the ingest. A string body goes out as `text/plain;charset=UTF-8` (the fetch and
-// beacon default for strings), which keeps these requests "simple": no CORS preflight. The
+// Delivery to the ingest. A string body goes out as `text/plain;charset=UTF-8` (what fetch and
+// sendBeacon send for a string), which keeps these requests "simple": no CORS preflight. The
 // publishable key rides in the body; `credentials: 'include'` carries the ingest's own
-// HttpOnly attribution cookie.
+// HttpOnly attribution cookie; `keepalive` lets a request outlive the page.
 
+/** A refused call: the ingest's `{ error: { code, message, field } }` and the HTTP status. */
 export interface HttpError extends Error {
   code?: string;
-  status?: number;
-  /** The ingest refused the call (4xx other than 408/429): retrying cannot help. */
-  final?: boolean;
+  field?: string;
+  status: number;
 }
 
-/** POSTs `body` as JSON text; resolves the answer's JSON, rejects with an `HttpError`. */
-export const post = (url: string, body: object): Promise<any> =>
-  new Promise<Response>((resolve) =>
-    resolve(fetch(url, { method: 'POST', body: JSON.stringify(body), credentials: 'include', keepalive: true })),
-  ).then((res) =>
-    res.json().catch(() => ({})).then((json) => {
-      if (res.ok) return json;
-      const s = res.status;
-      const e = json.error || {};
-      throw Object.assign(Error(e.message || 'HTTP ' + s), {
-        code: e.code,
-        status: s,
-        final: s < 500 && s != 408 && s != 429,
-      });
-    }),
-  );
+/**
+ * POSTs `body` as JSON text. Resolves the answer's JSON, or `undefined` when a retry may help
+ * (no network, 5xx, 408, 429); rejects with an `HttpError` when the ingest refused the call.
+ */
+export const post = async (url: string, body: object): Promise<any> => {
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'POST', body: JSON.stringify(body), credentials: 'include', keepalive: true });
+  } catch (e) {
+    return;
+  }
+  const json = await res.json().catch(Object);
+  const s = res.status;
+  if (res.ok) return json;
+  if (s < 500 && s != 408 && s != 429) throw Object.assign(Error(s + ''), json.error, { status: s });
+};
 
-/** Queues `body` for delivery even as the page goes away; delivery cannot be confirmed. */
+/** Queues `body` for delivery as the page goes away; delivery cannot be confirmed. */
 export const beacon = (url: string, body: object): void => {
   try {
     navigator.sendBeacon(url, JSON.stringify(body));
   } catch (e) {
-    // no sendBeacon: the outbox keeps the call for the next page load
+    // no sendBeacon: the outbox keeps the call for the next page view
   }
 };
