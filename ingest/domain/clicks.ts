@@ -32,17 +32,29 @@ const botList = createIsbotFromList(botPatterns.filter((p) => p !== 'headless'))
 const COUNTED_AGENTS = new Set(['node', 'undici']);
 const isbot = (ua: string) => !COUNTED_AGENTS.has(ua.trim().toLowerCase()) && botList(ua);
 
+/**
+ * Parsed agents, most recent last. Real traffic repeats a few hundred agents, and parsing one
+ * (ua-parser + isbot regexes) costs more than the rest of a redirect; bounded, oldest evicted.
+ */
+const VISITOR_CACHE_SIZE = 1000;
+const visitors = new Map<string, Readonly<Visitor>>();
+
 /** Parses a User-Agent; an empty or missing one counts as a bot. */
 export function parseVisitor(userAgent: string | undefined): Visitor {
   const ua = (userAgent ?? '').slice(0, 1024);
   if (!ua.trim()) return { bot: true, browser: null, os: null, device: null };
+  const cached = visitors.get(ua);
+  if (cached) return { ...cached };
   const r = new UAParser(ua).getResult();
-  return {
+  const visitor: Visitor = {
     bot: isbot(ua),
     browser: r.browser.name ?? null,
     os: r.os.name ?? null,
     device: r.device.type ?? (r.browser.name ? 'desktop' : null),
   };
+  if (visitors.size >= VISITOR_CACHE_SIZE) visitors.delete(visitors.keys().next().value!);
+  visitors.set(ua, visitor);
+  return { ...visitor };
 }
 
 /** The partner key a base64 / base64url value decodes to, if it decodes to one. */
