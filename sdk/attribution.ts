@@ -31,12 +31,11 @@ export const store = ({ partnerKey = '', xid = '' }: Partial<Params> = {}, days 
 };
 
 /**
- * Applies a click's answer. `raw` is the partner key the link carried. A fresh click follows
- * the program's model (`first_click` keeps an existing attribution); a retried one only
- * completes what its failed attempt stored (the raw key, no xid).
+ * Applies the answer to the click on a link that carried partner key `raw`: `last_click`
+ * replaces the stored attribution, `first_click` keeps an existing one. The window is the
+ * program's (`cookieWindowDays`).
  */
-export const clicked = (raw: string, a: ClickAnswer, fresh?: boolean): void => {
-  const cur = current();
-  if (!cur || (cur.partnerKey == raw && !cur.xid) || (fresh && a.attributionModel != 'first_click'))
+export const clicked = (raw: string, a: ClickAnswer): void => {
+  if (!current() || a.attributionModel != 'first_click')
     store({ partnerKey: a.partnerKey || raw, xid: a.xid }, a.cookieWindowDays || 90);
 };

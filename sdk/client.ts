@@ -8,27 +8,27 @@
 import type { Attribution, CustomerResult, Refstack, RefstackOptions } from './types';
 import { clicked, current, store } from './attribution';
 import { gate, setConsent, startGate } from './consent';
-import { clearQueue, initQueue, send, startQueue } from './queue';
-import { navigationUrl, readParams, stripParams } from './params';
-import { noop, setDebug, warn } from './log';
+import { clearQueue, initQueue, onPagehide, send, startQueue } from './queue';
+import { navigationUrl, readParams } from './params';
+import { run, warn } from './log';
 
 let started = false;
-let strip: boolean | undefined;
 let chain: Promise<unknown> = Promise.resolve();
 const seen: Record<string, 1> = {};
 
 // Runs `work` in order once the gate is open; until then resolves `local` and holds the work.
-const act = <T>(work: () => T | Promise<T>, local: T): Promise<T> => {
-  let p: Promise<T> = Promise.resolve(local);
+// The promise returned is handled (a caller may ignore it): a failure only logs, with data-debug.
+const act = <T>(work: () => T | Promise<T>, local?: T): Promise<T> => {
+  let p = Promise.resolve(local) as Promise<T>;
   gate(() => {
     p = chain.then(work);
-    chain = p.catch(noop);
+    chain = p.catch(warn);
   });
   return p;
 };
 
 /** Records the click a URL with partner parameters stands for (once per page view and link). */
-const capture = (url?: string): void => {
+const capture = (url: string): void => {
   const p = readParams(url);
   const id = p && p.partnerKey + p.xid;
   if (p && !seen[id!]) {
@@ -37,26 +37,18 @@ const capture = (url?: string): void => {
       () =>
         send('clicks', Object.assign({ url, referrer: document.referrer || undefined }, p))
           // Network down: the link's own values, last-click, the default window.
-          .then((a) => (a ? clicked(p.partnerKey, a, true) : store(p, 90)))
-          .catch(warn),
-      undefined,
+          .then((a) => (a ? clicked(p.partnerKey, a) : store(p, 90))),
     );
   }
 };
 
-const fromLocation = (): void => {
-  try {
-    capture(location.href);
-    if (strip && readParams(location.href)) history.replaceState(history.state, '', stripParams(location.href));
-  } catch (e) {
-    warn(e);
-  }
-};
+const fromLocation = (): void => run(capture, location.href);
 
 // signup (always sent) and identify (sent only when there is an attribution to report).
 const report =
   (path: string, always?: boolean) =>
   (input: any): Promise<CustomerResult> => {
+    input = Object(input);
     const result = (a?: { partnerKey?: string | null }): CustomerResult => ({
       customerKey: input.customerKey,
       partnerKey: (a && a.partnerKey) || null,
@@ -84,12 +76,9 @@ const commands: Refstack = {
   },
 };
 
-/** Runs command `name`: never throws; the promise it returns is handled (failures log with data-debug). */
-export const command = (name: string, ...args: unknown[]): Promise<any> => {
-  const p = new Promise((resolve) => resolve((commands as any)[name](...args)));
-  p.catch(warn);
-  return p;
-};
+/** Runs command `name` (an unknown name rejects, quietly); never throws into the page. */
+export const command = (name: string, ...args: unknown[]): Promise<any> =>
+  ((commands as any)[name] || (() => act(() => Promise.reject(Error(name)))))(...args);
 
 /** The commands as methods, on `target`. */
 export const methods = (target: any = {}): any => {
@@ -101,10 +90,8 @@ export const methods = (target: any = {}): any => {
 export const init = (o: RefstackOptions): void => {
   if (started) return;
   started = true;
-  if (o.debug) setDebug(true);
-  strip = o.stripParams;
   initQueue(o.api, o.key);
-  capture(navigationUrl());
+  run(() => capture(navigationUrl()));
   fromLocation();
   for (const m of ['pushState', 'replaceState'] as const) {
     const original = history[m];
@@ -114,7 +101,7 @@ export const init = (o: RefstackOptions): void => {
       return r;
     };
   }
-  addEventListener('popstate', fromLocation);
+  addEventListener('pagehide', () => run(onPagehide));
   gate(startQueue);
   startGate(o.consent == 'required');
 };

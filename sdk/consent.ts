@@ -1,11 +1,8 @@
 // The gate in front of everything that writes or sends. Closed until the client starts, and,
 // with consent required, until consent(true): work is held in memory meanwhile and run in
-// order when the gate opens. consent(false) drops what is held. A grant is remembered in the
-// `refstack_consent` cookie, written only once granted.
-
-import { DAY, getCookie, setCookie } from './cookies';
-
-const CONSENT = 'refstack_consent';
+// order when the gate opens. consent(false) drops what is held. A grant is not remembered:
+// the page's consent manager calls consent(true) on each page view (as they do), which keeps
+// the script from writing anything of its own about consent.
 
 /** Whether work may write and send now. */
 export let ok = false;
@@ -23,16 +20,15 @@ export const gate = (work: () => void): void => {
   else held.push(work);
 };
 
-/** Opens the gate once the client is configured: at once, or when consent is granted or remembered. */
+/** Opens the gate once the client is configured: at once, or (consent required) on consent(true). */
 export const startGate = (required: boolean): void => {
   started = true;
-  granted = !required || getCookie(CONSENT) == '1';
+  granted = granted || !required;
   update();
 };
 
 export const setConsent = (grant: boolean): void => {
   granted = grant;
   if (!grant) held = [];
-  setCookie(CONSENT, '1', grant ? 365 * DAY : 0);
   update();
 };

@@ -1,10 +1,8 @@
-// First-party cookies on the registrable root domain. The domain is found by probing: a test
-// cookie is written on the shortest parent domain first (`acme.test` for `www.acme.test`) and
-// the first the browser accepts is kept; where the parent is a public suffix (`co.uk`) the
-// browser refuses it and the next level is tried. localhost and IP addresses get host-only
-// cookies. SameSite=Lax; Secure on https. Every access in try/catch.
-
-const PROBE = 'refstack_probe';
+// First-party cookies on the registrable root domain, found by probing: the cookie is written
+// on the shortest parent domain first (`acme.test` for `www.acme.test`) and read back; where
+// the browser refuses that domain (a public suffix such as `co.uk`) the next level is tried.
+// The cookie is its own probe: no test cookie is left behind or sent anywhere. localhost and IP
+// addresses get host-only cookies. SameSite=Lax; Secure on https. Every access in try/catch.
 
 export const DAY = 86400;
 
@@ -27,21 +25,14 @@ const write = (name: string, value: string, maxAge: number, domain?: string): vo
   }
 };
 
-/** The widest domain the browser lets this page set cookies on; `undefined` means host-only. */
-export const rootDomain = (): string | undefined => {
+/** Writes `name` on the root domain; a `maxAge` of 0 removes it from every level and the host. */
+export const setCookie = (name: string, value: string, maxAge: number): void => {
   const host = location.hostname;
   const labels = host.split('.');
   // IPv4 ends in a digit and IPv6 in `]` (no top-level domain does); localhost has one label.
   for (let i = /[\d\]]$/.test(host) ? 0 : labels.length - 1; i--; ) {
-    const domain = labels.slice(i).join('.');
-    write(PROBE, '1', 9, domain);
-    if (getCookie(PROBE)) {
-      write(PROBE, '', 0, domain);
-      return domain;
-    }
+    write(name, value, maxAge, labels.slice(i).join('.'));
+    if (maxAge && getCookie(name) == value) return;
   }
+  write(name, value, maxAge);
 };
-
-/** Writes `name` on the root domain; a `maxAge` of 0 removes it. */
-export const setCookie = (name: string, value: string, maxAge: number): void =>
-  write(name, value, maxAge, rootDomain());

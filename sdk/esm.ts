@@ -3,6 +3,7 @@
 
 import type { Refstack, RefstackOptions } from './types';
 import { init as start, methods } from './client';
+import { setDebug } from './log';
 
 export type { Attribution, CustomerResult, IdentifyInput, Refstack, RefstackOptions, SignupInput } from './types';
 
@@ -14,6 +15,7 @@ export type { Attribution, CustomerResult, IdentifyInput, Refstack, RefstackOpti
  * await refstack.signup({ customerKey: user.id, email: user.email });
  */
 export const init = (options: RefstackOptions): Refstack => {
+  if (options.debug) setDebug(true);
   start(options);
   return methods();
 };

@@ -10,7 +10,7 @@ import { createGrowsumo } from './compat';
 import { run, setDebug, warn } from './log';
 
 const w = window as any;
-const tag = (document.currentScript || document.querySelector('script[data-key]')) as HTMLScriptElement | null;
+const tag = document.currentScript as HTMLScriptElement | null;
 const data = (tag ? tag.dataset : {}) as DOMStringMap;
 const stub = w.refstack;
 
@@ -22,7 +22,7 @@ else {
   const start = (key?: string) =>
     key &&
     run(() =>
-      init({ key, api: data.api || new URL(tag!.src).origin, consent: data.consent as 'required', stripParams: data.stripParams != null }),
+      init(Object.assign({}, data, { key, api: data.api || new URL(tag!.src).origin }) as any),
     );
   const refstack = methods(command.bind(0));
   w.refstack = refstack;

@@ -16,25 +16,11 @@ const get = (url: string, names: string): string | undefined => {
   if (m) return decodeURIComponent(m[2]);
 };
 
-/** The partner parameters of `url`, or `undefined` when it carries no partner key. */
-export const readParams = (url?: string): Params | undefined => {
-  try {
-    const partnerKey = get(url + '', PARTNER);
-    if (partnerKey) return { partnerKey, xid: get(url + '', XID) };
-  } catch (e) {
-    // a malformed %-escape: no params
-  }
+/** The partner parameters of `url`, or `undefined` when it carries no partner key. Throws on a malformed %-escape. */
+export const readParams = (url: string): Params | undefined => {
+  const partnerKey = get(url, PARTNER);
+  if (partnerKey) return { partnerKey, xid: get(url, XID) };
 };
 
-/** `url` without the partner parameters (and a `?` that led them moved to what follows). */
-export const stripParams = (url: string): string =>
-  url.replace(RegExp('[?&](' + PARTNER + '|' + XID + ')=[^&#]*', 'g'), '').replace(/^([^?]*)&/, '$1?');
-
-/** The URL the browser originally navigated to (before a router rewrote the address). */
-export const navigationUrl = (): string | undefined => {
-  try {
-    return performance.getEntriesByType('navigation')[0].name;
-  } catch (e) {
-    // no Navigation Timing level 2
-  }
-};
+/** The URL the browser originally navigated to (before a router rewrote the address); throws without Navigation Timing 2. */
+export const navigationUrl = (): string => performance.getEntriesByType('navigation')[0].name;

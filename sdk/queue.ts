@@ -5,15 +5,14 @@
 // `sendBeacon` on pagehide; a click is not (a retry could count twice), so it is stored only
 // once an attempt failed, and only goes out by `fetch`, whose answer can be seen.
 
-import { beacon, post } from './transport';
-import { clicked } from './attribution';
+import { post } from './transport';
 import { ok } from './consent';
 import { warn } from './log';
 
 const STORE = 'refstack_outbox';
 const MAX = 20;
 const MAX_AGE = 6048e5; // 7 days
-const TRIES = 9; // retries per page view; the last one waits 256s
+const TRIES = 9; // retries per page view (1s ... 256s), then the next page view
 
 export interface Entry {
   /** Random id: an entry is removed by id, once, whichever attempt delivered it. */
@@ -30,7 +29,6 @@ let api: string;
 let key: string;
 let tries = 0;
 let timer: any;
-let hooked: any;
 // Ids sent from this page: in flight, delivered or refused (deleted again when worth a retry).
 const busy: Record<string, 1> = {};
 
@@ -62,19 +60,22 @@ const save = (change: (list: Entry[]) => Entry[]): void => {
 const body = (e: Entry) => Object.assign({ key }, e.b);
 const drop = (e: Entry) => save((list) => list.filter((x) => x.i != e.i));
 
-// On pagehide, what is idempotent and not in flight (a keepalive fetch finishes on its own)
-// goes to sendBeacon. It stays stored: the next page view sends it again, harmlessly.
-const keep = (e?: Entry): void => {
-  if (e && ok) save((list) => list.concat(e));
-  if (!hooked)
-    addEventListener('pagehide', () => {
-      for (const e of load()) if (e.p != 'clicks' && !busy[e.i]) beacon(api + e.p, body(e));
-    });
-  hooked = 1;
+const keep = (e: Entry): void => {
+  if (ok) save((list) => list.concat(e));
+};
+
+/**
+ * On pagehide, what is stored, idempotent and not in flight (a keepalive fetch finishes on its
+ * own) goes to sendBeacon. It stays stored: the next page view sends it again, harmlessly.
+ */
+export const onPagehide = (): void => {
+  for (const e of load()) if (e.p != 'clicks' && !busy[e.i]) navigator.sendBeacon(api + e.p, JSON.stringify(body(e)));
 };
 
 // One attempt: resolves the answer, or `undefined` when worth retrying; rejects when refused.
-// Once delivered or refused an entry stays `busy`: nothing in this page sends it again.
+// Once delivered or refused an entry stays `busy`: nothing in this page sends it again. A
+// retried click's answer is not applied to the cookies: the attribution its first attempt
+// stored stands (the ingest resolves the raw key and sets its own cookie with the answer).
 const attempt = async (e: Entry): Promise<any> => {
   busy[e.i] = 1;
   const answer = await post(api + e.p, body(e)).catch((err) => {
@@ -91,15 +92,7 @@ const flush = async (): Promise<void> => {
   timer = 0;
   if (ok) {
     for (const e of load())
-      if (!busy[e.i])
-        try {
-          const answer = await attempt(e);
-          if (!answer) return schedule();
-          if (e.p == 'clicks') clicked(e.b.partnerKey, answer);
-        } catch (err) {
-          warn(err);
-        }
-    tries = 0;
+      if (!busy[e.i] && !(await attempt(e).catch((err) => (warn(err), 1)))) return schedule();
   }
 };
 
@@ -123,10 +116,7 @@ export const send = async (p: string, b: Record<string, any>): Promise<any> => {
 
 /** Pending work from earlier page views, if any, is sent now; nothing is sent otherwise. */
 export const startQueue = (): void => {
-  if (load()[0]) {
-    keep();
-    flush();
-  }
+  if (load()[0]) flush();
 };
 
 export const clearQueue = (): void => save(() => []);

@@ -24,14 +24,5 @@ export const post = async (url: string, body: object): Promise<any> => {
   const json = await res.json().catch(Object);
   const s = res.status;
   if (res.ok) return json;
-  if (s < 500 && s != 408 && s != 429) throw Object.assign(Error(s + ''), json.error, { status: s });
-};
-
-/** Queues `body` for delivery as the page goes away; delivery cannot be confirmed. */
-export const beacon = (url: string, body: object): void => {
-  try {
-    navigator.sendBeacon(url, JSON.stringify(body));
-  } catch (e) {
-    // no sendBeacon: the outbox keeps the call for the next page view
-  }
+  if (s < 500 && s != 408 && s != 429) throw Object.assign(Error(s as any), json.error, { status: s });
 };

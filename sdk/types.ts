@@ -1,7 +1,7 @@
 // Public types of the browser script: the options of `init()` (the ES module) and what the
 // commands take and resolve with. The script tag's `data-*` attributes map onto the options.
 
-/** How the script is configured. On the script tag: `data-key`, `data-api`, `data-consent`, `data-debug`, `data-strip-params`. */
+/** How the script is configured. On the script tag: `data-key`, `data-api`, `data-consent`, `data-debug`. */
 export interface RefstackOptions {
   /**
    * The program's publishable key.
@@ -26,11 +26,6 @@ export interface RefstackOptions {
    * @default false
    */
   debug?: boolean;
-  /**
-   * Remove the partner parameters from the address bar (`history.replaceState`) once captured.
-   * @default false
-   */
-  stripParams?: boolean;
 }
 
 /** A new customer. Idempotent per `customerKey`. */

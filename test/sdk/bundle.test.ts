@@ -9,7 +9,7 @@ const SCRIPT = readFileSync(new URL('../../dist/refstack.js', import.meta.url), 
 const SRC = 'https://track.acme.test/refstack.js';
 
 class Loader extends ResourceLoader {
-  fetch(url: string, options: any) {
+  override fetch(url: string, options: any) {
     if (url == SRC) return Promise.resolve(Buffer.from(SCRIPT)) as any;
     return super.fetch(url, options);
   }
@@ -101,12 +101,12 @@ describe('the built script', () => {
       window.refstack=window.refstack||function(){(refstack.q=refstack.q||[]).push(arguments)};
       refstack('signup', { customerKey: 'c1', email: 'a@b.test' });
       refstack('no-such-command');
-      refstack('signup');
+      refstack('signup', null);
       refstack('identify', { customerKey: 'c1' });
       refstack('signup', { customerKey: 'c2', email: 'b@b.test' });
     </script>`;
     const { window, calls, errors } = await open(stub + tag('data-key="pk_live_1" data-debug'), { url: 'https://www.acme.test/?ps_partner_key=jane' });
-    expect(calls.map((c) => new URL(c.url).pathname + ' ' + (c.body.customerKey || ''))).toEqual(['/v1/clicks ', '/v1/signups c1', '/v1/identify c1', '/v1/signups c2']);
+    expect(calls.map((c) => new URL(c.url).pathname + ' ' + (c.body.customerKey || ''))).toEqual(['/v1/clicks ', '/v1/signups c1', '/v1/signups ', '/v1/identify c1', '/v1/signups c2']);
     expect(errors).toEqual([]);
     expect(window.refstack.q).toBeUndefined();
     // after load, the function form still works and returns a Promise

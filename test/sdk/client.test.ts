@@ -98,18 +98,6 @@ describe('a partner link', () => {
     expect(location.pathname).toBe('/c'); // the page's own navigation still happens
   });
 
-  test('stripParams removes the parameters from the address bar after capture', async () => {
-    resetPage('https://www.acme.test/p?a=1&ps_partner_key=jane&ps_xid=x_1#h');
-    await start({ stripParams: true });
-    await settle();
-    expect(location.href).toBe('https://www.acme.test/p?a=1#h');
-    expect(calls).toHaveLength(1);
-    history.pushState({}, '', '/q?ps_partner_key=bob');
-    expect(location.href).toBe('https://www.acme.test/q');
-    await settle();
-    expect(calls).toHaveLength(2);
-  });
-
   test('a refused click (4xx) stores nothing', async () => {
     resetPage('https://www.acme.test/?ps_partner_key=nobody');
     reply(() => ({ status: 404, json: { error: { code: 'not_found', message: 'no partner', field: 'partnerKey' } } }));
@@ -208,12 +196,15 @@ describe('signup and identify', () => {
     expect(calls.map((c) => c.path + ' ' + c.body.customerKey)).toEqual(['/v1/signups c1', '/v1/identify c1', '/v1/signups c2']);
   });
 
-  test('a bad argument rejects (quietly) instead of throwing into the page', async () => {
+  test('a missing argument or an unknown command rejects (quietly) instead of throwing into the page', async () => {
+    reply(() => ({ status: 422, json: { error: { code: 'invalid', message: 'customerKey is required', field: 'customerKey' } } }));
     const { api, command } = await start();
     let p: Promise<unknown> | undefined;
     expect(() => (p = (api.signup as any)())).not.toThrow();
-    await expect(p).rejects.toBeInstanceOf(TypeError);
-    await expect(command('nope', [])).rejects.toBeInstanceOf(TypeError);
+    await expect(p).rejects.toMatchObject({ code: 'invalid', field: 'customerKey', status: 422 });
+    expect(calls.map((c) => c.body)).toEqual([{ key: KEY }]); // the ingest validates
+    await expect(command('nope')).rejects.toThrow('nope');
+    expect(calls).toHaveLength(1);
   });
 });
 
@@ -231,16 +222,35 @@ describe('consent required', () => {
     await settle();
     expect(calls.map((c) => c.path)).toEqual(['/v1/clicks', '/v1/signups']);
     expect(calls[1].body).toMatchObject({ partnerKey: 'jane', xid: 'x_new' });
-    expect(cookie('refstack_consent')).toBe('1');
     expect(cookie('ps_partner_key')).toBe('jane');
   });
 
-  test('a remembered grant opens the gate on the next page view', async () => {
+  test('a grant is not remembered by the script: each page view waits for consent(true)', async () => {
     resetPage('https://www.acme.test/?ps_partner_key=jane');
-    document.cookie = 'refstack_consent=1;path=/';
-    await start({ consent: 'required' });
+    const { api } = await start({ consent: 'required' });
+    await api.consent(true);
     await settle();
     expect(calls).toHaveLength(1);
+    expect(cookie('refstack_consent')).toBeUndefined();
+    resetPage('https://www.acme.test/?ps_partner_key=bob');
+    const next = await start({ consent: 'required' });
+    await settle();
+    expect(calls).toEqual([]);
+    await next.api.consent(true);
+    await settle();
+    expect(calls).toHaveLength(1);
+  });
+
+  test('consent(true) before the client starts does not open the gate early', async () => {
+    const client = await import('../../sdk/client');
+    const held = client.command('signup', { customerKey: 'c1', email: 'a@b.test' });
+    await client.command('consent', true);
+    expect(await held).toEqual({ customerKey: 'c1', partnerKey: null });
+    await settle();
+    expect(calls).toEqual([]);
+    client.init({ key: KEY, api: API });
+    await settle();
+    expect(calls.map((c) => c.url)).toEqual([API + '/v1/signups']);
   });
 
   test('consent(false) drops held work and clears the cookies and storage written', async () => {

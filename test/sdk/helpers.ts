@@ -45,6 +45,7 @@ export const reply = (h: Handler): void => {
 
 /** Resets the page: `url` as the address, `navigated` as the navigation entry's URL. */
 export const resetPage = (url = 'https://www.acme.test/', navigated = url): void => {
+  vi.restoreAllMocks();
   vi.resetModules();
   vi.useRealTimers();
   (globalThis as any).jsdom.reconfigure({ url });

@@ -91,14 +91,15 @@ describe('the next page load', () => {
     expect(calls).toEqual([]);
   });
 
-  test('a retried click completes the attribution its failed attempt stored (canonical key, xid)', async () => {
+  test('a retried click is recorded once and leaves the stored attribution as it is', async () => {
     document.cookie = 'ps_partner_key=amFuZQ%3D%3D;path=/;domain=acme.test';
     leftover([{ i: 'a', p: 'clicks', b: { partnerKey: 'amFuZQ==', url: 'https://www.acme.test/?gspk=amFuZQ==' }, t: Date.now() }]);
     reply(ingest({ partnerKey: 'jane', xid: 'x_5' }));
     const { api } = await start();
     await settle();
-    expect(calls.map((c) => c.path)).toEqual(['/v1/clicks']);
-    expect(await api.attribution()).toEqual({ partnerKey: 'jane', xid: 'x_5' });
+    expect(calls.map((c) => [c.path, c.body])).toEqual([['/v1/clicks', { key: KEY, partnerKey: 'amFuZQ==', url: 'https://www.acme.test/?gspk=amFuZQ==' }]]);
+    expect(localStorage.getItem('refstack_outbox')).toBeNull();
+    expect(await api.attribution()).toEqual({ partnerKey: 'amFuZQ==', xid: null });
   });
 
   test('a retried click does not override a newer attribution', async () => {
@@ -149,7 +150,7 @@ describe('a failed click', () => {
     expect(calls).toHaveLength(1);
   });
 
-  test('retried in the page, then the attribution completed', async () => {
+  test('retried in the page until recorded, then forgotten', async () => {
     resetPage('https://www.acme.test/?ps_partner_key=amFuZQ==');
     fakeTimers();
     let up = false;
@@ -159,8 +160,10 @@ describe('a failed click', () => {
     up = true;
     await vi.advanceTimersByTimeAsync(1000);
     expect(calls).toHaveLength(2);
-    expect(await api.attribution()).toEqual({ partnerKey: 'jane', xid: 'x_3' });
+    expect(await api.attribution()).toEqual({ partnerKey: 'amFuZQ==', xid: null });
     expect(localStorage.getItem('refstack_outbox')).toBeNull();
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(calls).toHaveLength(2);
   });
 });
 
@@ -176,7 +179,7 @@ describe('pagehide', () => {
     expect(outbox().map((e) => e.p)).toEqual(['clicks', 'signups']);
   });
 
-  test('no listener, no timer and no storage write on a page with nothing to do', async () => {
+  test('no timer and no storage write on a page with nothing to do', async () => {
     const setItem = vi.spyOn(Storage.prototype, 'setItem');
     const timeout = vi.spyOn(globalThis, 'setTimeout');
     const { api } = await start();
@@ -199,12 +202,9 @@ test('the outbox keeps at most 20 entries, dropping the oldest', async () => {
 describe('broken storage and network never throw into the page', () => {
   test('localStorage throwing: calls still go out, nothing throws', async () => {
     resetPage('https://www.acme.test/?ps_partner_key=jane');
-    const boom = () => {
+    vi.spyOn(window, 'localStorage', 'get').mockImplementation(() => {
       throw new DOMException('denied', 'SecurityError');
-    };
-    vi.spyOn(Storage.prototype, 'getItem').mockImplementation(boom);
-    vi.spyOn(Storage.prototype, 'setItem').mockImplementation(boom);
-    vi.spyOn(Storage.prototype, 'removeItem').mockImplementation(boom);
+    });
     const { api } = await start();
     expect(await api.signup({ customerKey: 'c1', email: 'a@b.test' })).toEqual({ customerKey: 'c1', partnerKey: 'jane' });
     expect(calls.map((c) => c.path)).toEqual(['/v1/clicks', '/v1/signups']);
