@@ -76,9 +76,9 @@ const commands: Refstack = {
   },
 };
 
-/** Runs command `name` (an unknown name rejects, quietly); never throws into the page. */
+/** Runs command `name`; an unknown name resolves `undefined` (logged with data-debug). Never throws into the page. */
 export const command = (name: string, ...args: unknown[]): Promise<any> =>
-  ((commands as any)[name] || (() => act(() => Promise.reject(Error(name)))))(...args);
+  ((commands as any)[name] || (() => act(() => warn(name))))(...args);
 
 /** The commands as methods, on `target`. */
 export const methods = (target: any = {}): any => {
