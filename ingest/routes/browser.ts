@@ -58,7 +58,14 @@ export function browserRoutes(ctx: AppContext): Hono<AppEnv> {
   r.post('/v1/clicks', async (c) => {
     const { program, body } = await browserRequest(ctx, c, clickBody);
     const now = ctx.now();
-    const known = body.xid ? clickByXid(ctx.db, program.id, body.xid) : undefined;
+    let known = body.xid ? clickByXid(ctx.db, program.id, body.xid) : undefined;
+    if (!body.xid) {
+      // A link without ps_xid (a direct link) seen again by the same visitor (a reload, the link
+      // again): when refstack_xid names a click of that same partner, confirm it, record no other.
+      const cookieXid = readXidCookie(c);
+      const prior = cookieXid ? clickByXid(ctx.db, program.id, cookieXid) : undefined;
+      if (prior && prior.partner_id === resolvePartner(ctx, program.id, body.partnerKey)?.id) known = prior;
+    }
     let click: { xid: string; partner_id: number; partnerKey: string };
     let status: 200 | 201 = 200;
     if (known && clickIsLive(program, known, now)) {
