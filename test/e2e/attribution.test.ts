@@ -83,7 +83,7 @@ describe.sequential('attribution in a real browser', () => {
     expect((await plain.context().cookies()).filter((c) => c.name.startsWith('ps_') || c.name.startsWith('refstack'))).toEqual([]);
   });
 
-  it('a reload of a direct link does not record a second click: the stored xid is confirmed (200)', async () => {
+  it('a reload of a direct link does not record a second click: the ingest confirms the visitor\'s click (200, same xid)', async () => {
     const { partner, ctx, page, calls } = await visitor('reload');
     await page.goto(`${s.www}/?ps_partner_key=${partner.key}`);
     const xid = (await attributionCookies(ctx, partner.key)).ps_xid.value;
@@ -94,12 +94,22 @@ describe.sequential('attribution in a real browser', () => {
     await scriptLoaded(page);
     await expect.poll(() => calls.length).toBe(1);
     const answer = await calls[0].response();
-    expect(JSON.parse(calls[0].postData() ?? '{}')).toMatchObject({ partnerKey: partner.key, xid });
+    expect(JSON.parse(calls[0].postData() ?? '{}')).toMatchObject({ partnerKey: partner.key });
     expect(answer?.status()).toBe(200);
     expect(await answer?.json()).toMatchObject({ xid, partnerKey: partner.key });
     expect(await s.stats(partner.key)).toMatchObject({ clicks: 1 });
     const cookies = await cookieMap(ctx);
     expect([cookies.ps_partner_key.value, cookies.ps_xid.value, cookies.refstack_xid.value]).toEqual([partner.key, xid, xid]);
+
+    // Another partner's direct link in the same browser is a new click (last_click: it takes over).
+    const other = await s.partner('reload-other');
+    calls.length = 0;
+    await page.goto(`${s.www}/?ps_partner_key=${other.key}`);
+    const after = await attributionCookies(ctx, other.key);
+    expect(after.ps_xid.value).not.toBe(xid);
+    expect((await calls[0].response())?.status()).toBe(201);
+    expect(await s.stats(other.key)).toMatchObject({ clicks: 1 });
+    expect(await s.stats(partner.key)).toMatchObject({ clicks: 1 });
   });
 
   it('the PartnerStackJS-style page (growsumo.data + createSignup) attributes the same way', async () => {
@@ -137,7 +147,8 @@ describe.sequential('attribution in a real browser', () => {
     const cookies = await attributionCookies(ctx, partner.key);
     expect(cookies.ps_xid.value).toMatch(/^rx_/);
     expect(cookies.refstack_xid).toMatchObject({ value: cookies.ps_xid.value, httpOnly: true, domain: '.acme.test' });
-    expect(cookies.refstack_consent).toMatchObject({ value: '1', domain: '.acme.test' });
+    // Consent itself is not remembered by the script (the page's consent manager calls it on each view).
+    expect(Object.keys(cookies).sort()).toEqual(['ps_partner_key', 'ps_xid', 'refstack_xid']);
     expect(calls.map((r) => `${r.method()} ${new URL(r.url()).pathname}`)).toEqual(['POST /v1/clicks']);
     expect(await s.stats(partner.key)).toMatchObject({ clicks: 1 });
   });
