@@ -13,7 +13,25 @@ export const partnerRef = z.string().trim().min(1).max(256);
 
 export const xid = z.string().trim().min(1).max(128);
 
-export const metadata = z.record(z.string(), z.unknown());
+/**
+ * Deepest nesting accepted in metadata. Storing it takes JSON.stringify, which overflows the
+ * stack on a few thousand levels (a 10 KB body): refused here as a 422 instead of a 500.
+ */
+export const METADATA_MAX_DEPTH = 32;
+
+/** True when no object/array in v nests deeper than max (iterative: deep input must not overflow the check itself). */
+function nestsWithin(v: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[v, 1]];
+  while (stack.length) {
+    const [x, depth] = stack.pop()!;
+    if (x === null || typeof x !== 'object') continue;
+    if (depth > max) return false;
+    for (const child of Object.values(x)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
+export const metadata = z.record(z.string(), z.unknown()).refine((m) => nestsWithin(m, METADATA_MAX_DEPTH), `must not nest deeper than ${METADATA_MAX_DEPTH} levels`);
 
 /** A check that the value parses as an http(s) URL and passes `ok`. */
 const httpUrlWhere = (ok: (u: URL, raw: string) => boolean) => (v: string) => {
