@@ -16,7 +16,12 @@ export interface LinkJson {
 export const linkJson = (l: LinkRow, base: string): LinkJson => ({ linkKey: l.key, url: `${base}/r/${l.key}`, destination: l.destination });
 
 /** The destination a new link gets when none is given. */
-export const defaultDestination = (program: Program, base: string) => program.defaultDestination ?? `${new URL(base).origin}/`;
+/**
+ * Where a new link points when the caller names no destination: the program's default
+ * destination, else its first allowed origin (the vendor's own site), else the ingest's origin.
+ */
+export const defaultDestination = (program: Program, base: string) =>
+  program.defaultDestination ?? `${program.allowedOrigins[0] ?? new URL(base).origin}/`;
 
 /** Creates a link with a fresh key (retrying the unlikely collision). Call inside db.tx(). */
 export function createLink(ctx: AppContext, program: Program, partnerId: number, destination: string, contactId: number | null = null): LinkRow {

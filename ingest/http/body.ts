@@ -10,11 +10,15 @@ export const BROWSER_BODY_LIMIT = 16 * 1024;
 /** Server-to-server routes. */
 export const SERVER_BODY_LIMIT = 256 * 1024;
 
-export async function readJson(c: Context, limit: number): Promise<Record<string, unknown>> {
-  const type = (c.req.header('content-type') ?? '').toLowerCase();
-  if (type.startsWith('multipart/') || type.startsWith('application/x-www-form-urlencoded')) {
-    throw new ApiError(400, 'invalid_content_type', 'Send the body as JSON (application/json or text/plain)');
-  }
+/** Options for readJson: `optional` reads an empty body as {} (routes whose fields are all optional). */
+export interface ReadOptions {
+  optional?: boolean;
+}
+
+export async function readJson(c: Context, limit: number, opts: ReadOptions = {}): Promise<Record<string, unknown>> {
+  // Any content type whose body is a JSON object is accepted: sendBeacon sends text/plain and
+  // `curl -d` sends application/x-www-form-urlencoded. A real form or multipart body fails
+  // JSON.parse below and gets a 400, like any other malformed body.
   const declared = Number(c.req.header('content-length') ?? '0');
   if (declared > limit) throw new ApiError(413, 'body_too_large', `Body exceeds ${limit} bytes`);
   let text: string;
@@ -25,7 +29,10 @@ export async function readJson(c: Context, limit: number): Promise<Record<string
     throw new ApiError(400, 'invalid_body', 'Could not read the request body');
   }
   if (Buffer.byteLength(text) > limit) throw new ApiError(413, 'body_too_large', `Body exceeds ${limit} bytes`);
-  if (!text.trim()) throw new ApiError(400, 'invalid_json', 'Request body is empty; send a JSON object');
+  if (!text.trim()) {
+    if (opts.optional) return {};
+    throw new ApiError(400, 'invalid_json', 'Request body is empty; send a JSON object');
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -46,8 +53,8 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.outp
 }
 
 /** readJson + validate in one step. */
-export async function parseBody<S extends z.ZodType>(c: Context, schema: S, limit = SERVER_BODY_LIMIT): Promise<z.output<S>> {
-  return validate(schema, await readJson(c, limit));
+export async function parseBody<S extends z.ZodType>(c: Context, schema: S, limit = SERVER_BODY_LIMIT, opts?: ReadOptions): Promise<z.output<S>> {
+  return validate(schema, await readJson(c, limit, opts));
 }
 
 /** Query string -> schema (422 on invalid values). */

@@ -8,7 +8,7 @@ import { PARTNER_KEY_PATTERN } from '../domain/clicks.js';
 import { createLink, defaultDestination, linkJson } from '../domain/links.js';
 import { createPartner, partnerDetailJson, partnerJson } from '../domain/partners.js';
 import type { AppEnv } from '../http/auth.js';
-import { parseBody, parseQuery } from '../http/body.js';
+import { parseBody, SERVER_BODY_LIMIT, parseQuery } from '../http/body.js';
 import { ApiError } from '../http/errors.js';
 import { publicBase } from '../http/request-info.js';
 import * as s from '../http/schemas.js';
@@ -64,7 +64,7 @@ export function partnerRoutes(ctx: AppContext): Hono<AppEnv> {
   r.post('/v1/partners/:key/links', async (c) => {
     const program = c.var.program;
     const p = partnerOr404(program.id, c.req.param('key'));
-    const body = await parseBody(c, createLinkBody);
+    const body = await parseBody(c, createLinkBody, SERVER_BODY_LIMIT, { optional: true });
     const b = base(c);
     const link = ctx.db.tx(() => createLink(ctx, program, p.id, body.destination ?? defaultDestination(program, b)));
     return c.json({ link: linkJson(link, b) }, 201);

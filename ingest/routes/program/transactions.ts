@@ -6,7 +6,7 @@ import { Amount, Currency, PositiveAmount } from '../../domain/rewards/money.js'
 import { recordTransaction, refundTransaction } from '../../domain/rewards/transactions.js';
 import { rewardJson, txnJson } from '../../domain/rewards/views.js';
 import type { AppEnv } from '../../http/auth.js';
-import { parseBody, parseQuery } from '../../http/body.js';
+import { parseBody, SERVER_BODY_LIMIT, parseQuery } from '../../http/body.js';
 import { ApiError } from '../../http/errors.js';
 import * as s from '../../http/schemas.js';
 import { customerByKey } from '../../store/customers.js';
@@ -56,7 +56,7 @@ export function transactionRoutes(ctx: AppContext, r: Hono<AppEnv>): void {
     responses: { 201: '{ transaction (the refund), rewards (changed or added) }', 200: 'The same refund key again: the first answer' },
   });
   r.post('/v1/transactions/:key/refund', async (c) => {
-    const body = await parseBody(c, refundBody);
+    const body = await parseBody(c, refundBody, SERVER_BODY_LIMIT, { optional: true });
     const a = refundTransaction(ctx, c.var.program, c.req.param('key'), body);
     return sendJson(a.json, a.status);
   });
