@@ -103,7 +103,10 @@ export interface Answer {
  * One request on its own connection (a fresh agent, no keep-alive). Rejects on a network
  * error (refused, reset) and after timeoutMs.
  */
-export function send(url: string, init: { method?: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number; agent?: http.Agent } = {}): Promise<Answer> {
+export function send(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number; agent?: http.Agent; /** Source address, e.g. 127.0.0.2 (any 127.0.0.x works on Linux). */ localAddress?: string } = {},
+): Promise<Answer> {
   const body = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
   const agent = init.agent ?? new http.Agent({ keepAlive: false });
   return new Promise((resolve, reject) => {
@@ -112,6 +115,7 @@ export function send(url: string, init: { method?: string; headers?: Record<stri
       {
         method: init.method ?? (body === undefined ? 'GET' : 'POST'),
         agent,
+        localAddress: init.localAddress,
         headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
         timeout: init.timeoutMs ?? 10_000,
       },
