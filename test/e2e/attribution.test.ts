@@ -47,7 +47,7 @@ describe.sequential('attribution in a real browser', () => {
     // The demo then opens /app, which asks the ingest (server side) who referred this customer.
     await page.waitForSelector(`#attribution[data-state=referred][data-partner-key="${partner.key}"]`);
 
-    const customerKey = await customerKeyFor(email);
+    const customerKey = customerKeyFor(email);
     expect(await page.textContent('code#customer-key')).toBe(customerKey);
     expect(await s.customer(customerKey)).toMatchObject({ key: customerKey, email, name: 'Vera Visitor', partnerKey: partner.key, xid });
     await expectOneSignupReward(s, partner.key);
@@ -65,6 +65,8 @@ describe.sequential('attribution in a real browser', () => {
     const answer = await calls[0].response();
     expect(answer?.status()).toBe(201);
     expect(await answer?.json()).toMatchObject({ xid, partnerKey: partner.key });
+    // Exact-origin CORS with credentials: how the HttpOnly cookie above could be set at all.
+    expect(answer?.headers()).toMatchObject({ 'access-control-allow-origin': s.www, 'access-control-allow-credentials': 'true' });
     expect(await s.stats(partner.key)).toMatchObject({ clicks: 1 });
 
     // Someone arriving with no partner parameters: the script loads and sends nothing.
@@ -124,7 +126,7 @@ describe.sequential('attribution in a real browser', () => {
     await submitSignup(page, 'Clara Classic', email);
     await page.waitForSelector('#status[data-state=done]');
 
-    const customerKey = await customerKeyFor(email);
+    const customerKey = customerKeyFor(email);
     await expect.poll(() => s.customerStatus(customerKey)).toBe(200);
     expect(await s.customer(customerKey)).toMatchObject({ key: customerKey, email, name: 'Clara Classic', partnerKey: partner.key, xid });
     await expectOneSignupReward(s, partner.key);

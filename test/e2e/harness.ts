@@ -6,6 +6,7 @@
 //                                               blocks a page.route() page from loading loopback scripts)
 // The demo's server side calls the ingest directly (not through the switch), so a test can
 // take the ingest "down" for browsers only.
+import crypto from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -289,10 +290,8 @@ export async function attributionCookies(context: BrowserContext, partnerKey: st
   return cookieMap(context);
 }
 
-export const customerKeyFor = async (email: string) => {
-  const { createHash } = await import('node:crypto');
-  return `acme_${createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 20)}`;
-};
+/** The demo's customer key for an email (demo-site/README.md): acme_ + 20 hex digits of sha256(lower-cased email). */
+export const customerKeyFor = (email: string) => `acme_${crypto.createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 20)}`;
 
 /** Lines of the ingest's request log matching e.g. "POST /v1/signups 201". */
 export const countRequests = (requests: string[], prefix: string) => requests.filter((l) => l.startsWith(`${prefix} `) || l === prefix).length;
