@@ -1,7 +1,7 @@
 // The page shell of the demo vendor "Acme": head, the stylesheet, the nav, and the
 // Refstack script installed exactly as SPEC documents it (the one-line stub, then the async
 // tag with data-key). Everything interpolated goes through hono/html, which escapes it.
-import { html } from 'hono/html';
+import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -15,7 +15,7 @@ export interface ScriptConfig {
 export interface ShellOptions {
   title: string;
   /** The Refstack tag; omitted on pages that are not the vendor's site (the vendor view). */
-  script?: ScriptConfig & { consentRequired?: boolean };
+  script?: ScriptConfig & { consentRequired?: boolean; classic?: boolean };
   /** Origins (or '' for same host) of the marketing site and the app, for the nav links. */
   wwwOrigin: string;
   appOrigin: string;
@@ -85,9 +85,25 @@ footer{max-width:960px;margin:0 auto;padding:0 20px 40px;color:var(--muted);font
 /** The SPEC's optional one-line stub, as vendors paste it. Static text: never interpolated. */
 const STUB = html`<script>window.refstack=window.refstack||function(){(refstack.q=refstack.q||[]).push(arguments)};</script>`;
 
-/** The Refstack install snippet: the stub, then the async tag. */
-export function refstackTag(cfg: ScriptConfig & { consentRequired?: boolean }): Html {
+/** A value for a JS string literal inside <script>: JSON, with `<` escaped so `</script>` cannot close the tag. */
+const jsString = (value: string) => raw(JSON.stringify(value).replace(/</g, '\\u003c'));
+
+/**
+ * PartnerStackJS's own loader snippet, as vendors have it pasted today, with only the script URL
+ * changed to the ingest: it inserts the script, then calls growsumo._initialize(pk) and
+ * growsumoInit() on load. growsumoInit is defined first, as PartnerStack's docs ask.
+ */
+function classicTag(src: string, pk: string): Html {
+  return html`<script>
+    window.growsumoInit = function () { document.documentElement.setAttribute('data-growsumo', 'ready'); };
+    (function() {var gs = document.createElement('script');gs.src = ${jsString(src)};gs.type = 'text/javascript';gs.async = 'true';gs.onload = gs.onreadystatechange = function() {var rs = this.readyState;if (rs && rs != 'complete' && rs != 'loaded') return;try {growsumo._initialize(${jsString(pk)}); if (typeof(growsumoInit) === 'function') {growsumoInit();}} catch (e) {}};var s = document.getElementsByTagName('script')[0];s.parentNode.insertBefore(gs, s);})();
+  </script>`;
+}
+
+/** The Refstack install snippet: the stub, then the async tag (or PartnerStackJS's loader on the classic page). */
+export function refstackTag(cfg: ScriptConfig & { consentRequired?: boolean; classic?: boolean }): Html {
   const src = `${cfg.ingestUrl}/refstack.js`;
+  if (cfg.classic) return classicTag(src, cfg.publishableKey);
   return cfg.consentRequired
     ? html`${STUB}
     <script async src="${src}" data-key="${cfg.publishableKey}" data-consent="required"></script>`

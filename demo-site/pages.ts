@@ -15,10 +15,10 @@ export interface PageContext {
   user?: DemoUser;
 }
 
-function page(ctx: PageContext, title: string, body: Html, tail?: Html, consentRequired = false): Html {
+function page(ctx: PageContext, title: string, body: Html, tail?: Html, consentRequired = false, classic = false): Html {
   return shell({
     title: `${title} · Acme`,
-    script: { ...ctx.script, consentRequired },
+    script: { ...ctx.script, consentRequired, classic },
     wwwOrigin: ctx.wwwOrigin,
     appOrigin: ctx.appOrigin,
     user: ctx.user,
@@ -110,7 +110,6 @@ const SIGNUP_SCRIPT = html`<script>
 
 /** The same page written for PartnerStackJS: growsumo.data, then growsumo.createSignup(callback). */
 const CLASSIC_SCRIPT = html`<script>
-  window.growsumoInit = function () { document.documentElement.setAttribute('data-growsumo', 'ready'); };
   acme.handle('signup-form', 'Signed up', function (user) {
     return acme.track(function () { return window.growsumo && typeof growsumo.createSignup === 'function'; }, function () {
       return new Promise(function (resolve) {
@@ -133,7 +132,7 @@ export function signupClassicPage(ctx: PageContext, values: { email?: string; na
   const body = html`<h1>Start your free trial</h1>
     <p class="lead">This page is written the PartnerStackJS way (<code>growsumo.data</code> + <code>growsumo.createSignup</code>) and works unchanged with Refstack.</p>
     ${signupForm('/signup-classic', values)}`;
-  return page(ctx, 'Sign up (PartnerStackJS)', body, CLASSIC_SCRIPT);
+  return page(ctx, 'Sign up (PartnerStackJS)', body, CLASSIC_SCRIPT, false, true);
 }
 
 const LOGIN_SCRIPT = html`<script>

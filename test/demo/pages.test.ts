@@ -29,13 +29,23 @@ describe('demo site pages', () => {
   it('renders every vendor page with the stub, then the async tag with the publishable key', async () => {
     const app = site();
     const cookie = await signedIn(app);
-    for (const path of ['/', '/pricing', '/signup', '/signup-classic', '/login', '/app']) {
+    for (const path of ['/', '/pricing', '/signup', '/login', '/app']) {
       const res = await app.request(`http://localhost${path}`, { headers: { cookie } });
       expect(res.status, path).toBe(200);
       const body = await res.text();
       expect(body, path).toContain(`${STUB}\n    ${TAG}`);
       expect(body.split('/refstack.js').length - 1, path).toBe(1);
     }
+  });
+
+  it("loads the script on /signup-classic with PartnerStackJS's own loader snippet (_initialize + growsumoInit)", async () => {
+    const app = site();
+    const body = await (await app.request('http://localhost/signup-classic', { headers: { cookie: await signedIn(app) } })).text();
+    expect(body).toContain('gs.src = "http://localhost:8787/refstack.js"');
+    expect(body).toContain(`growsumo._initialize("${PK}"); if (typeof(growsumoInit) === 'function') {growsumoInit();}`);
+    expect(body.indexOf('window.growsumoInit = function')).toBeLessThan(body.indexOf('document.createElement(\'script\')'));
+    expect(body).not.toContain('data-key=');
+    expect(body.split('/refstack.js').length - 1).toBe(1);
   });
 
   it('marks the consent pages data-consent="required" and gives them the Accept button', async () => {
