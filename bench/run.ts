@@ -13,6 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
@@ -121,9 +122,11 @@ interface Row {
   ok: number;
   bad: number;
   ratio?: number;
+  /** The server's event-loop delay during the run (p99 / max, ms). */
+  loop?: { p99: number; max: number };
 }
 
-async function load(name: string, opts: { url: string; requests?: Request[]; headers?: Record<string, string>; method?: string; rate?: number; expect: '2xx' | '3xx' }): Promise<Row> {
+async function load(name: string, opts: { url: string; requests?: Request[]; headers?: Record<string, string>; method?: string; rate?: number; expect: '2xx' | '3xx'; loopUrl?: string }): Promise<Row> {
   const base = {
     url: opts.url,
     connections: CONNECTIONS,
@@ -134,10 +137,12 @@ async function load(name: string, opts: { url: string; requests?: Request[]; hea
     ...(opts.requests ? { requests: opts.requests } : {}),
   };
   await autocannon({ ...base, duration: WARMUP, ...(opts.rate ? { overallRate: opts.rate } : {}) });
+  if (opts.loopUrl) await call(opts.loopUrl, '');
   const r: Result = await autocannon({ ...base, duration: DURATION, ...(opts.rate ? { overallRate: opts.rate } : {}) });
+  const loop = opts.loopUrl ? ((await call(opts.loopUrl, '')) as { p99: number; max: number }) : undefined;
   const ok = opts.expect === '2xx' ? r['2xx'] : r['3xx'];
   const bad = r['1xx'] + r['4xx'] + r['5xx'] + r.errors + r.timeouts + (opts.expect === '2xx' ? r['3xx'] : r['2xx']);
-  return { route: name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok, bad };
+  return { route: name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok, bad, loop };
 }
 
 interface Fixture {
@@ -183,9 +188,9 @@ async function suite(child: Child, fx: Fixture, run: number, sampleMem: () => vo
     rows.push(await load('POST /v1/transactions', { url: `${u}/v1/transactions`, method: 'POST', headers: serverHeaders, requests: transactions(), expect: '2xx' }));
     for (const r of rows) r.ratio = r.rps / rows[0].rps;
     const fixed: Row[] = [];
-    fixed.push(await load(`GET /r/{linkKey} @ ${FIXED_RATE}/s`, { url: `${u}/r/${fx.linkKey}`, headers: { 'user-agent': BROWSER_UA }, rate: FIXED_RATE, expect: '3xx' }));
-    fixed.push(await load(`POST /v1/signups @ ${FIXED_RATE}/s`, { url: `${u}/v1/signups`, method: 'POST', headers: browserHeaders, requests: signups(), rate: FIXED_RATE, expect: '2xx' }));
-    fixed.push(await load(`POST /v1/transactions @ ${FIXED_RATE}/s`, { url: `${u}/v1/transactions`, method: 'POST', headers: serverHeaders, requests: transactions(), rate: FIXED_RATE, expect: '2xx' }));
+    fixed.push(await load(`GET /r/{linkKey} @ ${FIXED_RATE}/s`, { url: `${u}/r/${fx.linkKey}`, headers: { 'user-agent': BROWSER_UA }, rate: FIXED_RATE, expect: '3xx', loopUrl: `${u}/bench/loop` }));
+    fixed.push(await load(`POST /v1/signups @ ${FIXED_RATE}/s`, { url: `${u}/v1/signups`, method: 'POST', headers: browserHeaders, requests: signups(), rate: FIXED_RATE, expect: '2xx', loopUrl: `${u}/bench/loop` }));
+    fixed.push(await load(`POST /v1/transactions @ ${FIXED_RATE}/s`, { url: `${u}/v1/transactions`, method: 'POST', headers: serverHeaders, requests: transactions(), rate: FIXED_RATE, expect: '2xx', loopUrl: `${u}/bench/loop` }));
     return { rows, fixed };
   } finally {
     clearInterval(sampler);
@@ -206,7 +211,26 @@ function table(head: string[], rows: string[][]): void {
 
 // ---------------------------------------------------------------- the HTTP part
 
-async function httpBench(): Promise<{ suites: Array<{ rows: Row[]; fixed: Row[] }>; mem: { idle: number; after: number[]; peak: number; hwm: number }; rowCounts: Record<string, number> }> {
+interface Mem {
+  idle: number;
+  after: number[];
+  peak: number;
+  hwm: number;
+  heapIdle: number;
+  heapAfter: number[];
+  tsxBaseline: number;
+}
+
+/** RSS of an idle `node --import tsx` (the TypeScript loader's own share of the server's RSS), MB. */
+async function tsxBaseline(): Promise<number> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', '-e', 'setTimeout(() => {}, 10000)'], { cwd: ROOT, stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 2000));
+  const { rss } = procMem(proc.pid!);
+  proc.kill('SIGKILL');
+  return rss;
+}
+
+async function httpBench(): Promise<{ suites: Array<{ rows: Row[]; fixed: Row[] }>; mem: Mem; rowCounts: Record<string, number> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'refstack-bench-'));
   const rand = () => Math.random().toString(36).slice(2, 12);
   const fx: Fixture = { sk: `sk_bench_${rand()}${rand()}`, pk: `pk_bench_${rand()}${rand()}`, partnerKey: '', linkKey: '' };
@@ -223,7 +247,7 @@ async function httpBench(): Promise<{ suites: Array<{ rows: Row[]; fixed: Row[] 
         Array.from({ length: 20 }, (_, j) => call(child.url, '/v1/customers', { body: { customerKey: `cust-${i + j}`, email: `c${i + j}@bench.test`, partnerKey: fx.partnerKey }, headers: auth })),
       );
     }
-    await call(child.url, '/bench/gc');
+    const heapIdle = ((await call(child.url, '/bench/gc')) as NodeJS.MemoryUsage).heapUsed / 2 ** 20;
     const idle = procMem(child.pid).rss;
     let peak = idle;
     const sample = () => {
@@ -235,9 +259,10 @@ async function httpBench(): Promise<{ suites: Array<{ rows: Row[]; fixed: Row[] 
     };
     const suites = [];
     const after: number[] = [];
+    const heapAfter: number[] = [];
     for (const run of [1, 2]) {
       suites.push(await suite(child, fx, run, sample));
-      await call(child.url, '/bench/gc');
+      heapAfter.push(((await call(child.url, '/bench/gc')) as NodeJS.MemoryUsage).heapUsed / 2 ** 20);
       await new Promise((r) => setTimeout(r, 500));
       after.push(procMem(child.pid).rss);
     }
@@ -253,7 +278,7 @@ async function httpBench(): Promise<{ suites: Array<{ rows: Row[]; fixed: Row[] 
       }
     }
     db.close();
-    return { suites, mem: { idle, after, peak, hwm }, rowCounts };
+    return { suites, mem: { idle, after, peak, hwm, heapIdle, heapAfter, tsxBaseline: await tsxBaseline() }, rowCounts };
   } finally {
     await child.stop();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -262,7 +287,7 @@ async function httpBench(): Promise<{ suites: Array<{ rows: Row[]; fixed: Row[] 
 
 // ---------------------------------------------------------------- bulk, in-process
 
-async function bulkBench(): Promise<{ n: number; seconds: number; rewards: number }> {
+async function bulkBench(): Promise<{ n: number; seconds: number; batchedSeconds: number; rewards: number }> {
   const { openDb } = await import('../ingest/db/index.js');
   const { createApp } = await import('../ingest/app.js');
   const { ensureDefaultProgram } = await import('../ingest/domain/programs.js');
@@ -288,8 +313,18 @@ async function bulkBench(): Promise<{ n: number; seconds: number; rewards: numbe
       recordTransaction(ctx, program, { customerKey: `cust-${i % CUSTOMERS}`, key: `bulk-${i}`, amount: 1000 + (i % 9000), currency: 'USD' });
     }
     const seconds = (performance.now() - started) / 1000;
+    // The same work as an import would do it: 1,000 transactions per write transaction.
+    const startedBatched = performance.now();
+    for (let i = 0; i < BULK_TRANSACTIONS; i += 1000) {
+      db.tx(() => {
+        for (let j = i; j < Math.min(i + 1000, BULK_TRANSACTIONS); j++) {
+          recordTransaction(ctx, program, { customerKey: `cust-${j % CUSTOMERS}`, key: `batch-${j}`, amount: 1000 + (j % 9000), currency: 'USD' });
+        }
+      });
+    }
+    const batchedSeconds = (performance.now() - startedBatched) / 1000;
     const rewards = db.get<{ n: number }>("SELECT count(*) AS n FROM reward WHERE source_type = 'transaction'")?.n ?? NaN;
-    return { n: BULK_TRANSACTIONS, seconds, rewards };
+    return { n: BULK_TRANSACTIONS, seconds, batchedSeconds, rewards };
   } finally {
     db.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -345,6 +380,16 @@ async function main(): Promise<void> {
   say(`Date: ${new Date().toISOString()}. Load: autocannon in the same machine (${CONNECTIONS} connections, ${DURATION} s per route after a ${WARMUP} s warm-up), server and load generator share the ${cpu.length} cores.`);
   say();
 
+  // How noisy the machine is: an idle event loop's delay beyond a 5 ms timer, over 3 s.
+  const idleLoop = monitorEventLoopDelay({ resolution: 5 });
+  idleLoop.enable();
+  await new Promise((r) => setTimeout(r, 3000));
+  idleLoop.disable();
+  say(
+    `Machine noise: an idle Node event loop here is late by p99 ${f1(Math.max(0, idleLoop.percentile(99) / 1e6 - 5))} ms, max ${f1(Math.max(0, idleLoop.max / 1e6 - 5))} ms; load average ${os.loadavg().map(f2).join(' ')} (other work shares these cores).`,
+  );
+  say();
+
   const http = await httpBench();
   const check = (ok: boolean) => (ok ? 'met' : 'MISSED');
   for (const [i, s] of http.suites.entries()) {
@@ -358,8 +403,8 @@ async function main(): Promise<void> {
     say(`Fixed rate (${FIXED_RATE} req/s, ${DURATION} s):`);
     say();
     table(
-      ['route', 'req/s', 'p50 ms', 'p99 ms', 'answers ok', 'other'],
-      s.fixed.map((r) => [r.route, f0(r.rps), f1(r.p50), f1(r.p99), String(r.ok), String(r.bad)]),
+      ['route', 'req/s', 'p50 ms', 'p99 ms', 'server loop delay p99 / max ms', 'answers ok', 'other'],
+      s.fixed.map((r) => [r.route, f0(r.rps), f1(r.p50), f1(r.p99), r.loop ? `${f1(r.loop.p99)} / ${f1(r.loop.max)}` : '-', String(r.ok), String(r.bad)]),
     );
     say();
   }
@@ -370,12 +415,16 @@ async function main(): Promise<void> {
   say(`RSS idle (after set-up, after GC): ${f1(http.mem.idle)} MB`);
   say(`RSS after run 1 (after GC): ${f1(http.mem.after[0])} MB; after run 2: ${f1(http.mem.after[1])} MB (growth ${f1(http.mem.after[1] - http.mem.after[0])} MB)`);
   say(`RSS peak during the runs: ${f1(http.mem.peak)} MB sampled, ${f1(http.mem.hwm)} MB VmHWM`);
+  say(`JS heap used after GC: idle ${f1(http.mem.heapIdle)} MB, after run 1 ${f1(http.mem.heapAfter[0])} MB, after run 2 ${f1(http.mem.heapAfter[1])} MB`);
+  say(`For scale: an idle \`node --import tsx\` (the loader the ingest runs under) is ${f1(http.mem.tsxBaseline)} MB RSS by itself.`);
   say();
 
   const bulk = await bulkBench();
   say(`## Bulk (in-process, domain layer, one write transaction each)`);
   say();
-  say(`${bulk.n} transactions with offers evaluated in ${f2(bulk.seconds)} s: ${f0(bulk.n / bulk.seconds)} transactions/s (${bulk.rewards} rewards created)`);
+  say(`${bulk.n} transactions with offers evaluated, one write transaction each (as the API does): ${f2(bulk.seconds)} s, ${f0(bulk.n / bulk.seconds)} transactions/s`);
+  say(`${bulk.n} more, 1,000 per write transaction (as a bulk import could): ${f2(bulk.batchedSeconds)} s, ${f0(bulk.n / bulk.batchedSeconds)} transactions/s`);
+  say(`(${bulk.rewards} transaction rewards created in all)`);
   say();
 
   const script = await scriptBench();
@@ -392,7 +441,6 @@ async function main(): Promise<void> {
   const [r1, r2] = http.suites;
   const ratio = (s: typeof r1, i: number) => s.rows[i].ratio!;
   const worst = (f: (s: typeof r1) => number, hi = false) => (hi ? Math.max(f(r1), f(r2)) : Math.min(f(r1), f(r2)));
-  const fixedP99 = (s: typeof r1) => Math.max(...s.fixed.map((r) => r.p99));
   say(`## Targets (worst of the two runs)`);
   say();
   table(
@@ -400,8 +448,12 @@ async function main(): Promise<void> {
     [
       [`redirect >= ${TARGETS.redirectRatio} of the no-op`, f2(worst((s) => ratio(s, 1))), check(worst((s) => ratio(s, 1)) >= TARGETS.redirectRatio)],
       [`signups >= ${TARGETS.signupRatio} of the no-op`, f2(worst((s) => ratio(s, 3))), check(worst((s) => ratio(s, 3)) >= TARGETS.signupRatio)],
-      [`p99 < ${TARGETS.fixedP99Ms} ms at ${FIXED_RATE} req/s`, `${f1(worst(fixedP99, true))} ms`, check(worst(fixedP99, true) < TARGETS.fixedP99Ms)],
-      [`bulk >= ${TARGETS.bulkPerSec} transactions/s`, f0(bulk.n / bulk.seconds), check(bulk.n / bulk.seconds >= TARGETS.bulkPerSec)],
+      ...r1.fixed.map((row, i): string[] => {
+        const p99 = Math.max(row.p99, r2.fixed[i].p99);
+        return [`p99 < ${TARGETS.fixedP99Ms} ms: ${row.route}`, `${f1(p99)} ms`, check(p99 < TARGETS.fixedP99Ms)];
+      }),
+      [`bulk >= ${TARGETS.bulkPerSec} transactions/s (one write transaction each)`, f0(bulk.n / bulk.seconds), check(bulk.n / bulk.seconds >= TARGETS.bulkPerSec)],
+      [`bulk >= ${TARGETS.bulkPerSec} transactions/s (1,000 per write transaction)`, f0(bulk.n / bulk.batchedSeconds), check(bulk.n / bulk.batchedSeconds >= TARGETS.bulkPerSec)],
       [`peak RSS < ${TARGETS.peakRssMb} MB`, `${f1(http.mem.hwm)} MB`, check(http.mem.hwm < TARGETS.peakRssMb)],
       [`no growth from run 1 to run 2`, `${f1(http.mem.after[1] - http.mem.after[0])} MB`, check(http.mem.after[1] - http.mem.after[0] < 10)],
     ],

@@ -3,9 +3,12 @@
 // app and @hono/node-server listener, before the first request:
 //   GET /bench/noop  a bare no-op handler: the ceiling of the framework stack on this machine;
 //   GET /bench/gc    a full GC (the process runs with --expose-gc), so RSS can be compared;
-//   GET /bench/mem   process.memoryUsage().
+//   GET /bench/mem   process.memoryUsage();
+//   GET /bench/loop  event-loop delay (p50/p99/max ms) since the last call, to tell a stalled
+//                    server from a busy machine when client-side latency spikes.
 // Prints one line `BENCH_READY {"url":...,"pid":...}` once listening. Bench only: never
 // imported by the product.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { readConfig } from '../ingest/config.js';
 import { startIngest } from '../ingest/main.js';
 
@@ -18,6 +21,15 @@ ingest.app.get('/bench/gc', (c) => {
   return c.json(process.memoryUsage());
 });
 ingest.app.get('/bench/mem', (c) => c.json(process.memoryUsage()));
+const loop = monitorEventLoopDelay({ resolution: 5 });
+loop.enable();
+ingest.app.get('/bench/loop', (c) => {
+  // The histogram counts the 5 ms timer period itself: report only the delay beyond it.
+  const ms = (ns: number) => Math.max(0, ns / 1e6 - 5);
+  const out = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) };
+  loop.reset();
+  return c.json(out);
+});
 
 console.log(`BENCH_READY ${JSON.stringify({ url: ingest.url, pid: process.pid })}`);
 
