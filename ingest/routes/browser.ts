@@ -73,15 +73,16 @@ export function browserRoutes(ctx: AppContext): Hono<AppEnv> {
     } else {
       const partner = resolvePartner(ctx, program.id, body.partnerKey);
       if (!partner) throw new ApiError(404, 'partner_not_found', 'No partner with this key', 'partnerKey');
-      const recorded = recordClick(ctx, {
+      const input = {
         program,
         partnerId: partner.id,
-        source: 'script',
+        source: 'script' as const,
         url: body.url,
         referrer: body.referrer,
         visitor: parseVisitor(c.req.header('user-agent')),
         ip: clientIp(c, ctx.options.trustProxy),
-      });
+      };
+      const recorded = await ctx.db.batch(() => recordClick(ctx, input));
       click = { ...recorded, partnerKey: partner.key };
       status = 201;
     }
@@ -102,7 +103,8 @@ export function browserRoutes(ctx: AppContext): Hono<AppEnv> {
     ctx.openapi.add({ ...doc, method: 'post', path, summary, body: schema, responses: { 200: 'The customer existed (same answer)', 201: 'Customer created' } });
     r.post(path, async (c) => {
       const { program, body } = await browserRequest(ctx, c, schema);
-      const { customer, created } = upsertCustomer(ctx, program, { ...body, cookieXid: readXidCookie(c) });
+      const input = { ...body, cookieXid: readXidCookie(c) };
+      const { customer, created } = await ctx.db.batch(() => upsertCustomer(ctx, program, input));
       return c.json({ customer }, created ? 201 : 200);
     });
   }

@@ -19,7 +19,8 @@ export function customerRoutes(ctx: AppContext): Hono<AppEnv> {
   ctx.openapi.add({ ...doc, method: 'post', path: '/v1/customers', summary: 'Create a customer from the backend (idempotent per customerKey)', body: createCustomerBody, responses: { 200: 'The customer existed (same answer)', 201: 'Customer created' } });
   r.post('/v1/customers', async (c) => {
     const body = await parseBody(c, createCustomerBody);
-    const { customer, created } = upsertCustomer(ctx, c.var.program, body);
+    const program = c.var.program;
+    const { customer, created } = await ctx.db.batch(() => upsertCustomer(ctx, program, body));
     return c.json({ customer }, created ? 201 : 200);
   });
 

@@ -23,7 +23,7 @@ function notFoundPage(linkKey: string): string {
 export function redirectRoutes(ctx: AppContext): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
   ctx.openapi.add({ method: 'get', path: '/r/:linkKey', tag: 'browser', auth: 'none', summary: 'Partner short link: records a click and redirects', responses: { 302: 'To the destination with ps_partner_key and ps_xid', 404: 'Unknown link (HTML page)' } });
-  r.get('/r/:linkKey', (c) => {
+  r.get('/r/:linkKey', async (c) => {
     const linkKey = c.req.param('linkKey');
     const link = LINK_KEY.test(linkKey) ? linkByKey(ctx.db, linkKey) : undefined;
     const program = link && programById(ctx.db, link.program_id);
@@ -32,17 +32,18 @@ export function redirectRoutes(ctx: AppContext): Hono<AppEnv> {
     const visitor = parseVisitor(c.req.header('user-agent'));
     let xid: string | undefined;
     if (!visitor.bot && c.req.method !== 'HEAD') {
-      const click = recordClick(ctx, {
+      const input = {
         program,
         partnerId: link.partner_id,
         linkId: link.id,
         contactId: link.contact_id,
-        source: 'link',
+        source: 'link' as const,
         url: link.destination,
         referrer: c.req.header('referer'),
         visitor,
         ip: clientIp(c, ctx.options.trustProxy),
-      });
+      };
+      const click = await ctx.db.batch(() => recordClick(ctx, input));
       xid = click.xid;
       setAttributionCookie(ctx, c, program, click, link.destination);
     }

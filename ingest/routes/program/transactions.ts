@@ -43,7 +43,8 @@ export function transactionRoutes(ctx: AppContext, r: Hono<AppEnv>): void {
   });
   r.post('/v1/transactions', async (c) => {
     const body = await parseBody(c, transactionBody);
-    const a = recordTransaction(ctx, c.var.program, body);
+    const program = c.var.program;
+    const a = await ctx.db.batch(() => recordTransaction(ctx, program, body));
     return sendJson(a.json, a.status);
   });
 
