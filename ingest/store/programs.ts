@@ -72,19 +72,41 @@ export function randomId(length: number): string {
 export const newPublishableKey = () => `pk_live_${randomId(24)}`;
 export const newSecretKey = () => `sk_live_${randomId(32)}`;
 
+/**
+ * Programs are read on every request (key checks, offers) and change rarely, so lookups are
+ * cached per connection for a short while. A change made through this process (updateProgram,
+ * insertProgram) clears the cache at once; one made by another process sharing the file is
+ * seen within PROGRAM_CACHE_MS.
+ */
+const PROGRAM_CACHE_MS = 2_000;
+const programCache = new WeakMap<Db, Map<string, { at: number; program: Program | undefined }>>();
+
+function cached(db: Db, cacheKey: string, load: () => ProgramRow | undefined): Program | undefined {
+  let cache = programCache.get(db);
+  if (!cache) programCache.set(db, (cache = new Map()));
+  const now = Date.now();
+  const hit = cache.get(cacheKey);
+  if (hit && now - hit.at < PROGRAM_CACHE_MS) return hit.program;
+  if (cache.size > 1000) cache.clear();
+  const r = load();
+  const program = r && toProgram(r);
+  cache.set(cacheKey, { at: now, program });
+  return program;
+}
+
+const forgetPrograms = (db: Db) => programCache.get(db)?.clear();
+
 export function programBySecret(db: Db, secret: string): Program | undefined {
-  const r = db.get<ProgramRow>(`SELECT ${COLUMNS} FROM program WHERE secret_key_hash = ?`, hashSecret(secret));
-  return r && toProgram(r);
+  const h = hashSecret(secret);
+  return cached(db, `s:${h}`, () => db.get<ProgramRow>(`SELECT ${COLUMNS} FROM program WHERE secret_key_hash = ?`, h));
 }
 
 export function programByPublishable(db: Db, pk: string): Program | undefined {
-  const r = db.get<ProgramRow>(`SELECT ${COLUMNS} FROM program WHERE publishable_key = ?`, pk);
-  return r && toProgram(r);
+  return cached(db, `p:${pk}`, () => db.get<ProgramRow>(`SELECT ${COLUMNS} FROM program WHERE publishable_key = ?`, pk));
 }
 
 export function programById(db: Db, id: number): Program | undefined {
-  const r = db.get<ProgramRow>(`SELECT ${COLUMNS} FROM program WHERE id = ?`, id);
-  return r && toProgram(r);
+  return cached(db, `i:${id}`, () => db.get<ProgramRow>(`SELECT ${COLUMNS} FROM program WHERE id = ?`, id));
 }
 
 export function programByKey(db: Db, key: string): Program | undefined {
@@ -126,6 +148,7 @@ export function insertProgram(db: Db, p: NewProgram): Program {
   );
   const id = Number(res.lastInsertRowid);
   db.run("INSERT INTO partner_group (program_id, key, name, is_default, created_at) VALUES (?, 'default', 'Default', 1, ?)", id, p.now);
+  forgetPrograms(db);
   return programById(db, id)!;
 }
 
@@ -156,6 +179,7 @@ export function updateProgram(db: Db, id: number, s: ProgramSettings): Program {
   if (s.allowedOrigins !== undefined) col('allowed_origins', JSON.stringify(s.allowedOrigins));
   if (s.defaultDestination !== undefined) col('default_destination', s.defaultDestination);
   if (sets.length) db.run(`UPDATE program SET ${sets.join(', ')} WHERE id = ?`, ...params, id);
+  forgetPrograms(db);
   return programById(db, id)!;
 }
 
