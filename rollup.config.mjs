@@ -9,6 +9,26 @@ import { sizeReport } from './scripts/size-report.mjs';
 
 const tsconfig = 'sdk/tsconfig.json';
 
+/**
+ * `const` -> `let` before terser, on the parsed AST (never in strings): the same program once
+ * type-checked (nothing reassigns a const), 2 bytes shorter per declaration, and terser then
+ * joins the declarations into fewer `let` statements. About 20 B gzip.
+ */
+const constToLet = () => ({
+  name: 'const-to-let',
+  renderChunk(code) {
+    const starts = [];
+    const walk = (node) => {
+      if (node.type == 'VariableDeclaration' && node.kind == 'const') starts.push(node.start);
+      for (const value of Object.values(node))
+        for (const child of [].concat(value)) if (child && typeof child.type == 'string') walk(child);
+    };
+    walk(this.parse(code));
+    for (const start of starts.sort((a, b) => b - a)) code = code.slice(0, start) + 'let' + code.slice(start + 5);
+    return { code, map: null };
+  },
+});
+
 export default [
   {
     input: 'sdk/index.ts',
@@ -17,6 +37,7 @@ export default [
       format: 'iife',
       strict: false,
       plugins: [
+        constToLet(),
         terser({
           ecma: 2017,
           toplevel: true,

@@ -1,12 +1,14 @@
-// The attribution of this visitor: first-party cookies `ps_partner_key` and `ps_xid`, and how
-// a click's answer updates them.
+// The attribution of this visitor: first-party cookies `ps_partner_key` (the canonical key the
+// ingest answered) and `ps_xid`, and how a click's answer updates them. `refstack_link` keeps
+// the partner value the link itself carried (maybe base64, a legacy gspk, a link key), so a
+// reload of that link is known as the stored click whatever form the link used.
 
 import { DAY, getCookie, setCookie } from './cookies';
 import { ok } from './consent';
 import type { Params } from './params';
+import type { Attribution } from './types';
 
-const PK = 'ps_partner_key';
-const XID = 'ps_xid';
+const NAMES = ['ps_partner_key', 'ps_xid', 'refstack_link'];
 
 /** What `POST /v1/clicks` answers. */
 export interface ClickAnswer {
@@ -17,25 +19,35 @@ export interface ClickAnswer {
   attributionModel?: 'last_click' | 'first_click';
 }
 
-export const current = (): Params | undefined => {
-  const partnerKey = getCookie(PK);
-  if (partnerKey) return { partnerKey, xid: getCookie(XID) };
-};
-
-/** Stores `a` for `days`; `store()` clears. Nothing is written without consent. */
-export const store = ({ partnerKey = '', xid = '' }: Partial<Params> = {}, days = 0): void => {
-  if (ok || !days) {
-    setCookie(PK, partnerKey, days * DAY);
-    setCookie(XID, xid, xid ? days * DAY : 0);
-  }
+/** The stored attribution (`xid: null` when the click was never confirmed), or `undefined`. */
+export const current = (): Attribution | undefined => {
+  const partnerKey = getCookie(NAMES[0]);
+  if (partnerKey) return { partnerKey, xid: getCookie(NAMES[1]) || null };
 };
 
 /**
- * Applies the answer to the click on a link that carried partner key `raw`: `last_click`
- * replaces the stored attribution, `first_click` keeps an existing one. The window is the
- * program's (`cookieWindowDays`).
+ * The xid stored with the link that carried partner value `raw`, when a link without an xid is
+ * the one the stored attribution came from (a reload of a direct link, or the same link again).
  */
-export const clicked = (raw: string, a: ClickAnswer): void => {
-  if (!current() || a.attributionModel != 'first_click')
-    store({ partnerKey: a.partnerKey || raw, xid: a.xid }, a.cookieWindowDays || 90);
+export const storedXid = (raw: string): string | undefined => {
+  if (getCookie(NAMES[2]) == raw) return getCookie(NAMES[1]);
+};
+
+/** Stores partner key, xid and link value for `days`; `store()` clears. Nothing is written without consent. */
+export const store = (values: Array<string | null | undefined> = [], days = 0): void => {
+  if (ok || !days)
+    NAMES.map((name, i) => {
+      const v = values[i] || '';
+      setCookie(name, v, v ? days * DAY : 0);
+    });
+};
+
+/**
+ * Applies the answer `a` to the click on link `p`: `last_click` replaces the stored attribution,
+ * `first_click` keeps an existing one, for the program's window (`cookieWindowDays`). Without an
+ * answer (network down): the link's own values, last-click, 90 days.
+ */
+export const clicked = ({ partnerKey: raw, xid }: Params, a: ClickAnswer = {}): void => {
+  const key = a.partnerKey || raw;
+  if (!current() || a.attributionModel != 'first_click') store([key, a.xid || xid, raw], a.cookieWindowDays || 90);
 };

@@ -5,14 +5,14 @@
 // Commands run through one promise chain, so a signup waits for the click this page view
 // is recording (and gets its xid), and calls keep their order.
 
-import type { Attribution, CustomerResult, Refstack, RefstackOptions } from './types';
-import { clicked, current, store } from './attribution';
-import { gate, setConsent, startGate } from './consent';
-import { clearQueue, initQueue, onPagehide, send, startQueue } from './queue';
+import type { CustomerResult, Refstack, RefstackOptions } from './types';
+import { clicked, current, store, storedXid } from './attribution';
+import { gate, setConsent, startGate, started } from './consent';
+import { clearQueue, flush, onPagehide, send } from './queue';
+import { initTransport } from './transport';
 import { navigationUrl, readParams } from './params';
 import { run, warn } from './log';
 
-let started = false;
 let chain: Promise<unknown> = Promise.resolve();
 const seen: Record<string, 1> = {};
 
@@ -21,8 +21,7 @@ const seen: Record<string, 1> = {};
 const act = <T>(work: () => T | Promise<T>, local?: T): Promise<T> => {
   let p = Promise.resolve(local) as Promise<T>;
   gate(() => {
-    p = chain.then(work);
-    chain = p.catch(warn);
+    chain = (p = chain.then(work)).catch(warn);
   });
   return p;
 };
@@ -33,12 +32,13 @@ const capture = (url: string): void => {
   const id = p && p.partnerKey + p.xid;
   if (p && !seen[id!]) {
     seen[id!] = 1;
-    act(
-      () =>
-        send('clicks', Object.assign({ url, referrer: document.referrer || undefined }, p))
-          // Network down: the link's own values, last-click, the default window.
-          .then((a) => (a ? clicked(p.partnerKey, a) : store(p, 90))),
-    );
+    act(() => {
+      // A link without an xid that this visitor's attribution already names: that click is
+      // confirmed (200, same xid), not counted again, also when the ingest cannot see its own
+      // cookie (served from another site).
+      if (!p.xid) p.xid = storedXid(p.partnerKey);
+      return send('clicks', Object.assign({ url, referrer: document.referrer || undefined }, p)).then((a) => clicked(p, a));
+    });
   }
 };
 
@@ -48,9 +48,8 @@ const fromLocation = (): void => run(capture, location.href);
 const report =
   (path: string, always?: boolean) =>
   (input: any): Promise<CustomerResult> => {
-    input = Object(input);
     const result = (a?: { partnerKey?: string | null }): CustomerResult => ({
-      customerKey: input.customerKey,
+      customerKey: Object(input).customerKey,
       partnerKey: (a && a.partnerKey) || null,
     });
     return act(() => {
@@ -62,13 +61,9 @@ const report =
 const commands: Refstack = {
   signup: report('signups', true),
   identify: report('identify'),
-  attribution: () =>
-    act((): Attribution | null => {
-      const a = current();
-      return a ? { partnerKey: a.partnerKey, xid: a.xid || null } : null;
-    }, null),
+  attribution: () => act(() => current() || null, null),
   consent: async (granted) => {
-    setConsent(!!granted);
+    setConsent(granted);
     if (!granted) {
       store();
       clearQueue();
@@ -89,19 +84,19 @@ export const methods = (target: any = {}): any => {
 /** Starts the client; a second call changes nothing. */
 export const init = (o: RefstackOptions): void => {
   if (started) return;
-  started = true;
-  initQueue(o.api, o.key);
+  startGate(o.consent == 'required');
+  initTransport(o.api, o.key);
   run(() => capture(navigationUrl()));
   fromLocation();
   for (const m of ['pushState', 'replaceState'] as const) {
     const original = history[m];
-    history[m] = function (this: History) {
-      const r = original.apply(this, arguments as any);
+    history[m] = (...args: any[]) => {
+      const r = original.apply(history, args as any);
       fromLocation();
       return r;
     };
   }
   addEventListener('pagehide', () => run(onPagehide));
-  gate(startQueue);
-  startGate(o.consent == 'required');
+  // Pending work from earlier page views, if any.
+  gate(flush);
 };

@@ -4,31 +4,27 @@
 // the page's consent manager calls consent(true) on each page view (as they do), which keeps
 // the script from writing anything of its own about consent.
 
-/** Whether work may write and send now. */
-export let ok = false;
-let started = false;
-let granted = false;
+/** Whether work may write and send now (truthy). */
+export let ok: unknown;
+/** Whether the client has started (the gate then opens at once unless consent is required). */
+export let started: unknown;
+let granted: unknown;
 let held: Array<() => void> = [];
 
-const update = () => {
-  if ((ok = started && granted)) for (const work of held.splice(0)) work();
-};
-
-/** Runs `work` now if the gate is open, else holds it. */
-export const gate = (work: () => void): void => {
-  if (ok) work();
-  else held.push(work);
+/** Runs `work` now if the gate is open, else holds it (and runs what is held once it opens). */
+export const gate = (work?: () => void): void => {
+  if (work) held.push(work);
+  if ((ok = started && granted)) for (const w of held.splice(0)) w();
 };
 
 /** Opens the gate once the client is configured: at once, or (consent required) on consent(true). */
 export const startGate = (required: boolean): void => {
   started = true;
-  granted = granted || !required;
-  update();
+  if (!required) granted = true;
+  gate();
 };
 
-export const setConsent = (grant: boolean): void => {
-  granted = grant;
-  if (!grant) held = [];
-  update();
+export const setConsent = (grant: unknown): void => {
+  if (!(granted = grant)) held = [];
+  gate();
 };

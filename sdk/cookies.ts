@@ -4,24 +4,15 @@
 // The cookie is its own probe: no test cookie is left behind or sent anywhere. localhost and IP
 // addresses get host-only cookies. SameSite=Lax; Secure on https. Every access in try/catch.
 
+import { find } from './params';
+
 export const DAY = 86400;
 
 export const getCookie = (name: string): string | undefined => {
   try {
-    const m = document.cookie.match('(^|; )' + name + '=([^;]*)');
-    if (m) return decodeURIComponent(m[2]);
+    return find('; ' + document.cookie, name, '; ');
   } catch (e) {
     // blocked (sandboxed document) or malformed
-  }
-};
-
-const write = (name: string, value: string, maxAge: number, domain?: string): void => {
-  try {
-    document.cookie =
-      name + '=' + encodeURIComponent(value) + ';path=/;max-age=' + maxAge + ';SameSite=Lax' +
-      (domain ? ';domain=' + domain : '') + (location.protocol == 'https:' ? ';Secure' : '');
-  } catch (e) {
-    // blocked
   }
 };
 
@@ -29,10 +20,18 @@ const write = (name: string, value: string, maxAge: number, domain?: string): vo
 export const setCookie = (name: string, value: string, maxAge: number): void => {
   const host = location.hostname;
   const labels = host.split('.');
-  // IPv4 ends in a digit and IPv6 in `]` (no top-level domain does); localhost has one label.
-  for (let i = /[\d\]]$/.test(host) ? 0 : labels.length - 1; i--; ) {
-    write(name, value, maxAge, labels.slice(i).join('.'));
-    if (maxAge && getCookie(name) == value) return;
+  const write = (domain: string) =>
+    (document.cookie =
+      name + '=' + encodeURIComponent(value) + ';path=/;max-age=' + maxAge + ';SameSite=Lax' + domain +
+      (location.protocol == 'https:' ? ';Secure' : ''));
+  try {
+    // IPv4 ends in a digit and IPv6 in `]` (no top-level domain does); localhost has one label.
+    for (let i = /[\d\]]$/.test(host) ? 0 : labels.length - 1; i--; ) {
+      write(';domain=' + labels.slice(i).join('.'));
+      if (maxAge && getCookie(name) == value) return;
+    }
+    write('');
+  } catch (e) {
+    // blocked: a document that refuses one write refuses them all
   }
-  write(name, value, maxAge);
 };

@@ -22,7 +22,7 @@ else {
   const start = (key?: string) =>
     key &&
     run(() =>
-      init(Object.assign({}, data, { key, api: data.api || new URL(tag!.src).origin }) as any),
+      init({ key, api: data.api || new URL(tag!.src).origin, consent: data.consent as any }),
     );
   const refstack = methods(command.bind(0));
   w.refstack = refstack;

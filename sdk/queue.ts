@@ -5,7 +5,7 @@
 // `sendBeacon` on pagehide; a click is not (a retry could count twice), so it is stored only
 // once an attempt failed, and only goes out by `fetch`, whose answer can be seen.
 
-import { post } from './transport';
+import { beacon, post } from './transport';
 import { ok } from './consent';
 import { warn } from './log';
 
@@ -15,27 +15,21 @@ const MAX_AGE = 6048e5; // 7 days
 const TRIES = 9; // retries per page view (1s ... 256s), then the next page view
 
 export interface Entry {
-  /** Random id: an entry is removed by id, once, whichever attempt delivered it. */
-  i: string;
   /** Path below `/v1/`. */
   p: string;
   /** The body, without the key. */
   b: Record<string, any>;
-  /** Created at (ms). */
+  /**
+   * Created at (ms), plus a random fraction that makes it the entry's id: an entry is removed
+   * by id, once, whichever attempt delivered it.
+   */
   t: number;
 }
 
-let api: string;
-let key: string;
 let tries = 0;
 let timer: any;
 // Ids sent from this page: in flight, delivered or refused (deleted again when worth a retry).
-const busy: Record<string, 1> = {};
-
-export const initQueue = (ingest: string, publishableKey: string): void => {
-  api = ingest + '/v1/';
-  key = publishableKey;
-};
+const busy: Record<number, 1> = {};
 
 const load = (): Entry[] => {
   try {
@@ -57,8 +51,7 @@ const save = (change: (list: Entry[]) => Entry[]): void => {
   }
 };
 
-const body = (e: Entry) => Object.assign({ key }, e.b);
-const drop = (e: Entry) => save((list) => list.filter((x) => x.i != e.i));
+const drop = (e: Entry) => save((list) => list.filter((x) => x.t != e.t));
 
 const keep = (e: Entry): void => {
   if (ok) save((list) => list.concat(e));
@@ -69,30 +62,36 @@ const keep = (e: Entry): void => {
  * own) goes to sendBeacon. It stays stored: the next page view sends it again, harmlessly.
  */
 export const onPagehide = (): void => {
-  for (const e of load()) if (e.p != 'clicks' && !busy[e.i]) navigator.sendBeacon(api + e.p, JSON.stringify(body(e)));
+  for (const e of load()) if (e.p != 'clicks' && !busy[e.t]) beacon(e.p, e.b);
 };
 
 // One attempt: resolves the answer, or `undefined` when worth retrying; rejects when refused.
 // Once delivered or refused an entry stays `busy`: nothing in this page sends it again. A
 // retried click's answer is not applied to the cookies: the attribution its first attempt
 // stored stands (the ingest resolves the raw key and sets its own cookie with the answer).
-const attempt = async (e: Entry): Promise<any> => {
-  busy[e.i] = 1;
-  const answer = await post(api + e.p, body(e)).catch((err) => {
-    drop(e);
-    throw err;
-  });
-  if (answer) drop(e);
-  else delete busy[e.i];
-  return answer;
+const attempt = (e: Entry): Promise<any> => {
+  busy[e.t] = 1;
+  return post(e.p, e.b)
+    .catch((err) => {
+      // No status: the network failed (or fetch threw), worth a retry.
+      if (err.status) {
+        drop(e);
+        throw err;
+      }
+    })
+    .then((answer) => {
+      if (answer) drop(e);
+      else delete busy[e.t];
+      return answer;
+    });
 };
 
-/** Sends what is stored, in order, stopping at the first entry that still fails. */
-const flush = async (): Promise<void> => {
+/** Sends what is stored, in order, stopping at the first entry that still fails (nothing stored: nothing sent). */
+export const flush = async (): Promise<void> => {
   timer = 0;
   if (ok) {
     for (const e of load())
-      if (!busy[e.i] && !(await attempt(e).catch((err) => (warn(err), 1)))) return schedule();
+      if (!busy[e.t] && !(await attempt(e).catch((err) => (warn(err), 1)))) return schedule();
   }
 };
 
@@ -101,22 +100,19 @@ const schedule = (): void => {
 };
 
 /** One attempt now, keeping the call for retries: resolves the answer, or `undefined` when kept. */
-export const send = async (p: string, b: Record<string, any>): Promise<any> => {
-  const e: Entry = { i: Math.random() + '', p, b, t: Date.now() };
+export const send = (p: string, b: Record<string, any>): Promise<any> => {
+  const e: Entry = { p, b, t: Date.now() + Math.random() };
   const click = p == 'clicks';
   if (!click) keep(e);
-  const answer = await attempt(e);
-  // A click with an xid is already recorded (the short link did it): nothing to retry.
-  if (!answer && !(click && b.xid)) {
-    if (click) keep(e);
-    schedule();
-  }
-  return answer;
-};
-
-/** Pending work from earlier page views, if any, is sent now; nothing is sent otherwise. */
-export const startQueue = (): void => {
-  if (load()[0]) flush();
+  return attempt(e).then((answer) => {
+    // A click with an xid is already recorded (by the short link, or it is this visitor's stored
+    // click of the same link): nothing to retry.
+    if (!answer && !(click && b.xid)) {
+      if (click) keep(e);
+      schedule();
+    }
+    return answer;
+  });
 };
 
 export const clearQueue = (): void => save(() => []);

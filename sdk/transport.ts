@@ -10,19 +10,29 @@ export interface HttpError extends Error {
   status: number;
 }
 
+let api: string;
+let key: string;
+
+export const initTransport = (ingest: string, publishableKey: string): void => {
+  api = ingest + '/v1/';
+  key = publishableKey;
+};
+
+const text = (body: object): string => JSON.stringify(Object.assign({ key }, body));
+
+/** Hands `body` to sendBeacon (page unload): no answer to see. */
+export const beacon = (path: string, body: object): boolean => navigator.sendBeacon(api + path, text(body));
+
 /**
- * POSTs `body` as JSON text. Resolves the answer's JSON, or `undefined` when a retry may help
- * (no network, 5xx, 408, 429); rejects with an `HttpError` when the ingest refused the call.
+ * POSTs `body` to `path` (below `/v1/`) as JSON text. Resolves the answer's JSON, or `undefined`
+ * when a retry may help (5xx, 408, 429); rejects with an `HttpError` (with a `status`) when the
+ * ingest refused the call, and with the fetch's own error (no `status`) on a network failure.
  */
-export const post = async (url: string, body: object): Promise<any> => {
-  let res: Response;
-  try {
-    res = await fetch(url, { method: 'POST', body: JSON.stringify(body), credentials: 'include', keepalive: true });
-  } catch (e) {
-    return;
-  }
+export const post = async (path: string, body: object): Promise<any> => {
+  const res = await fetch(api + path, { method: 'POST', body: text(body), credentials: 'include', keepalive: true });
   const json = await res.json().catch(Object);
   const s = res.status;
   if (res.ok) return json;
-  if (s < 500 && s != 408 && s != 429) throw Object.assign(Error(s as any), json.error, { status: s });
+  // 4xx but 408 and 429: refused, no use retrying.
+  if (/^4(?!08|29)/.test(s as any)) throw Object.assign(Error(s as any), json.error, { status: s });
 };

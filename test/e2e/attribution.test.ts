@@ -114,6 +114,54 @@ describe.sequential('attribution in a real browser', () => {
     expect(await s.stats(partner.key)).toMatchObject({ clicks: 1 });
   });
 
+  it('a reload of a direct link with the ingest on another site (no refstack_xid cookie reaches it): the script sends the stored xid, the ingest confirms it (200), one click', async () => {
+    // The page on spa.acme.test talks to the ingest as http://127.0.0.1:<port>: another site, so the
+    // ingest sets no refstack_xid cookie and could not recognise the reload without the script.
+    const api = `http://127.0.0.1:${s.switch.port}`;
+    s.pages.set('/cross-site', s.tagged('', `data-api="${api}"`));
+    const partner = await s.partner('cross');
+    const ctx = await newContext();
+    const page = await ctx.newPage();
+    const calls = ingestCalls(page, api);
+    const sent = () => calls.map((r) => JSON.parse(r.postData() ?? '{}'));
+
+    await page.goto(`${s.spa}/cross-site?ps_partner_key=${partner.key}`);
+    const xid = (await attributionCookies(ctx, partner.key)).ps_xid.value;
+    expect(calls).toHaveLength(1);
+    expect(sent()[0].xid).toBeUndefined();
+    expect((await calls[0].response())?.status()).toBe(201);
+    expect((await cookieMap(ctx)).refstack_xid).toBeUndefined();
+
+    for (let i = 0; i < 2; i++) {
+      calls.length = 0;
+      await page.reload();
+      await scriptLoaded(page);
+      await expect.poll(() => calls.length).toBe(1);
+      expect(sent()).toEqual([expect.objectContaining({ partnerKey: partner.key, xid })]);
+      const answer = await calls[0].response();
+      expect(answer?.status()).toBe(200);
+      expect(await answer?.json()).toMatchObject({ xid, partnerKey: partner.key });
+    }
+    expect(await s.stats(partner.key)).toMatchObject({ clicks: 1 });
+
+    // A PartnerStack-style link carries the key base64-encoded; the cookie holds the canonical key,
+    // and the script remembers the value the link carried, so its reload is known too.
+    const b64 = await s.partner('cross-b64');
+    const link = `${s.spa}/cross-site?ps_partner_key=${encodeURIComponent(Buffer.from(b64.key).toString('base64'))}`;
+    calls.length = 0;
+    await page.goto(link);
+    const b64xid = (await attributionCookies(ctx, b64.key)).ps_xid.value;
+    expect((await calls[0].response())?.status()).toBe(201);
+    calls.length = 0;
+    await page.reload();
+    await scriptLoaded(page);
+    await expect.poll(() => calls.length).toBe(1);
+    expect(sent()[0].xid).toBe(b64xid);
+    expect((await calls[0].response())?.status()).toBe(200);
+    expect(await s.stats(b64.key)).toMatchObject({ clicks: 1 });
+    expect(await s.stats(partner.key)).toMatchObject({ clicks: 1 });
+  });
+
   it('the PartnerStackJS-style page (growsumo.data + createSignup) attributes the same way', async () => {
     const { partner, ctx, page } = await visitor('classic');
     await page.goto(partner.link);
@@ -149,8 +197,10 @@ describe.sequential('attribution in a real browser', () => {
     const cookies = await attributionCookies(ctx, partner.key);
     expect(cookies.ps_xid.value).toMatch(/^rx_/);
     expect(cookies.refstack_xid).toMatchObject({ value: cookies.ps_xid.value, httpOnly: true, domain: '.acme.test' });
-    // Consent itself is not remembered by the script (the page's consent manager calls it on each view).
-    expect(Object.keys(cookies).sort()).toEqual(['ps_partner_key', 'ps_xid', 'refstack_xid']);
+    // Consent itself is not remembered by the script (the page's consent manager calls it on each view);
+    // refstack_link is the partner value the link carried (a reload of it is this click).
+    expect(Object.keys(cookies).sort()).toEqual(['ps_partner_key', 'ps_xid', 'refstack_link', 'refstack_xid']);
+    expect(cookies.refstack_link).toMatchObject({ value: partner.key, domain: '.acme.test', httpOnly: false });
     expect(calls.map((r) => `${r.method()} ${new URL(r.url()).pathname}`)).toEqual(['POST /v1/clicks']);
     expect(await s.stats(partner.key)).toMatchObject({ clicks: 1 });
   });

@@ -88,6 +88,7 @@ describe('the built script', () => {
     expect(jar.map((c) => [c.key, c.value, c.domain, c.path, c.secure, c.sameSite, c.maxAge])).toEqual([
       ['ps_partner_key', 'jane', 'acme.test', '/', true, 'lax', 7776000],
       ['ps_xid', 'x_new', 'acme.test', '/', true, 'lax', 7776000],
+      ['refstack_link', 'jane', 'acme.test', '/', true, 'lax', 7776000],
     ]);
   });
 

@@ -2,7 +2,7 @@
 // The client against a scripted ingest: which requests go out (exactly), with what bodies,
 // and what ends up in the cookies.
 import { beforeEach, describe, expect, test } from 'vitest';
-import { API, KEY, calls, cookie, cookiesFor, ingest, reply, resetPage, settle, start } from './helpers';
+import { API, KEY, calls, cookie, cookiesFor, ingest, reply, resetPage, settle, start, type Handler } from './helpers';
 
 beforeEach(() => resetPage());
 
@@ -41,7 +41,8 @@ describe('a partner link', () => {
     expect(typeof calls[0].init.body).toBe('string'); // sent as text/plain: no CORS preflight
     expect(cookie('ps_partner_key')).toBe('jane');
     expect(cookie('ps_xid')).toBe('x_9');
-    expect(cookiesFor('https://app.acme.test/').sort()).toEqual(['ps_partner_key=jane', 'ps_xid=x_9']);
+    // refstack_link: the value the link carried, so a reload of this link is known as this click.
+    expect(cookiesFor('https://app.acme.test/').sort()).toEqual(['ps_partner_key=jane', 'ps_xid=x_9', 'refstack_link=amFuZQ%3D%3D']);
     expect(await api.attribution()).toEqual({ partnerKey: 'jane', xid: 'x_9' });
   });
 
@@ -106,6 +107,50 @@ describe('a partner link', () => {
     expect(calls).toHaveLength(1);
     expect(document.cookie).toBe('');
     expect(await api.attribution()).toBeNull();
+  });
+});
+
+describe('a reload of a direct link (no xid in the URL)', () => {
+  // The ingest on another site than the page cannot see its own cookie: the script must name the click.
+  const view = async (url: string, answers = ingest()) => {
+    resetPage(url, url, true);
+    reply(answers);
+    await start();
+    await settle();
+    return calls.map((c) => c.body);
+  };
+
+  test('the second page view sends the stored xid: the ingest confirms it (200), cookies unchanged', async () => {
+    const url = 'https://www.acme.test/?ps_partner_key=jane';
+    expect(await view(url)).toEqual([{ key: KEY, partnerKey: 'jane', url }]);
+    expect(cookie('ps_xid')).toBe('x_new');
+    expect(await view(url)).toEqual([{ key: KEY, partnerKey: 'jane', xid: 'x_new', url }]);
+    expect(await view(url)).toEqual([{ key: KEY, partnerKey: 'jane', xid: 'x_new', url }]);
+    expect([cookie('ps_partner_key'), cookie('ps_xid')]).toEqual(['jane', 'x_new']);
+  });
+
+  test('a base64 (or legacy gspk) link is known by the value it carried, not only by the canonical key', async () => {
+    const url = 'https://www.acme.test/?gspk=amFuZQ%3D%3D';
+    await view(url, ingest({ partnerKey: 'jane', xid: 'x_1' }));
+    expect(cookie('ps_partner_key')).toBe('jane');
+    expect(await view(url, ingest({ partnerKey: 'jane' }))).toEqual([{ key: KEY, partnerKey: 'amFuZQ==', xid: 'x_1', url }]);
+    expect([cookie('ps_partner_key'), cookie('ps_xid')]).toEqual(['jane', 'x_1']);
+    // The canonical key in a link of its own is a different link: the ingest decides (its cookie, or a new click).
+    expect((await view('https://www.acme.test/?ps_partner_key=jane'))[0].xid).toBeUndefined();
+  });
+
+  test('another partner\'s link sends no xid; the stored click expired: the ingest answers a new one, which is stored', async () => {
+    await view('https://www.acme.test/?ps_partner_key=jane');
+    expect((await view('https://www.acme.test/?ps_partner_key=bob'))[0].xid).toBeUndefined();
+    expect(cookie('ps_partner_key')).toBe('bob'); // last_click
+    const expired: Handler = (path, body) => ({ status: 201, json: { xid: 'x_fresh', partnerKey: body.partnerKey, cookieWindowDays: 90, attributionModel: 'last_click' } });
+    expect((await view('https://www.acme.test/?ps_partner_key=bob', expired))[0].xid).toBe('x_new');
+    expect(cookie('ps_xid')).toBe('x_fresh');
+  });
+
+  test('a link with its own xid (the short link) is sent as it is', async () => {
+    await view('https://www.acme.test/?ps_partner_key=jane');
+    expect((await view('https://www.acme.test/?ps_partner_key=jane&ps_xid=x_2'))[0].xid).toBe('x_2');
   });
 });
 

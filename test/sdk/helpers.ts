@@ -43,14 +43,19 @@ export const reply = (h: Handler): void => {
   handler = h;
 };
 
-/** Resets the page: `url` as the address, `navigated` as the navigation entry's URL. */
-export const resetPage = (url = 'https://www.acme.test/', navigated = url): void => {
+/**
+ * Resets the page: `url` as the address, `navigated` as the navigation entry's URL. With `keep`,
+ * a next page view of the same visitor: cookies and localStorage stay.
+ */
+export const resetPage = (url = 'https://www.acme.test/', navigated = url, keep = false): void => {
   vi.restoreAllMocks();
   vi.resetModules();
   vi.useRealTimers();
   (globalThis as any).jsdom.reconfigure({ url });
-  (globalThis as any).jsdom.cookieJar.removeAllCookiesSync();
-  localStorage.clear();
+  if (!keep) {
+    (globalThis as any).jsdom.cookieJar.removeAllCookiesSync();
+    localStorage.clear();
+  }
   delete (history as any).pushState;
   delete (history as any).replaceState;
   for (const [type, fn] of listeners.splice(0)) window.removeEventListener(type, fn);

@@ -175,7 +175,8 @@ describe('pagehide', () => {
     await settle();
     await api.signup({ customerKey: 'c1', email: 'a@b.test' });
     window.dispatchEvent(new Event('pagehide'));
-    expect(beacons).toEqual([{ url: API + '/v1/signups', body: { key: KEY, customerKey: 'c1', email: 'a@b.test', partnerKey: 'jane' } }]);
+    // xid null: the click was never confirmed (the ingest goes by the partner key).
+    expect(beacons).toEqual([{ url: API + '/v1/signups', body: { key: KEY, customerKey: 'c1', email: 'a@b.test', partnerKey: 'jane', xid: null } }]);
     expect(outbox().map((e) => e.p)).toEqual(['clicks', 'signups']);
   });
 
