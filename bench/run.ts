@@ -54,7 +54,7 @@ interface Child {
 }
 
 function startServer(dir: string, keys: { sk: string; pk: string }): Promise<Child> {
-  const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(ROOT, 'bench', 'server.ts')], {
+  const proc = spawn(process.execPath, ['--expose-gc', path.join(ROOT, 'dist', 'bench-server.mjs')], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -221,9 +221,9 @@ interface Mem {
   tsxBaseline: number;
 }
 
-/** RSS of an idle `node --import tsx` (the TypeScript loader's own share of the server's RSS), MB. */
+/** RSS of an idle bare `node` (the runtime's own share of the server's RSS), MB. */
 async function tsxBaseline(): Promise<number> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', '-e', 'setTimeout(() => {}, 10000)'], { cwd: ROOT, stdio: 'ignore' });
+  const proc = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)'], { cwd: ROOT, stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 2000));
   const { rss } = procMem(proc.pid!);
   proc.kill('SIGKILL');
@@ -416,7 +416,7 @@ async function main(): Promise<void> {
   say(`RSS after run 1 (after GC): ${f1(http.mem.after[0])} MB; after run 2: ${f1(http.mem.after[1])} MB (growth ${f1(http.mem.after[1] - http.mem.after[0])} MB)`);
   say(`RSS peak during the runs: ${f1(http.mem.peak)} MB sampled, ${f1(http.mem.hwm)} MB VmHWM`);
   say(`JS heap used after GC: idle ${f1(http.mem.heapIdle)} MB, after run 1 ${f1(http.mem.heapAfter[0])} MB, after run 2 ${f1(http.mem.heapAfter[1])} MB`);
-  say(`For scale: an idle \`node --import tsx\` (the loader the ingest runs under) is ${f1(http.mem.tsxBaseline)} MB RSS by itself.`);
+  say(`For scale: an idle bare \`node\` is ${f1(http.mem.tsxBaseline)} MB RSS by itself (the server runs compiled, dist/bench-server.mjs, no TypeScript loader).`);
   say();
 
   const bulk = await bulkBench();

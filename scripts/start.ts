@@ -12,7 +12,8 @@ import { hostOrigin } from '../demo-site/app.js';
 import { createIngestClient } from '../demo-site/ingest-client.js';
 import { linkFor, seedDemo } from '../demo-site/seed.js';
 import { startDemoSite, type DemoSiteHandle } from '../demo-site/server.js';
-import { readConfig, startIngest, type IngestConfig, type RunningIngest } from '../ingest/server.js';
+import { readConfig, type IngestConfig } from '../ingest/config.js';
+import { startIngest, type RunningIngest } from '../ingest/main.js';
 
 const DEFAULT_DEMO_PORT = 3000;
 
