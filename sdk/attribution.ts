@@ -49,5 +49,5 @@ export const store = (values: Array<string | null | undefined> = [], days = 0): 
  */
 export const clicked = ({ partnerKey: raw, xid }: Params, a: ClickAnswer = {}): void => {
   const key = a.partnerKey || raw;
-  if (!current() || a.attributionModel != 'first_click') store([key, a.xid || xid, raw], a.cookieWindowDays || 90);
+  if (a.attributionModel != 'first_click' || !current()) store([key, a.xid || xid, raw], a.cookieWindowDays || 90);
 };

@@ -29,9 +29,8 @@ const act = <T>(work: () => T | Promise<T>, local?: T): Promise<T> => {
 /** Records the click a URL with partner parameters stands for (once per page view and link). */
 const capture = (url: string): void => {
   const p = readParams(url);
-  const id = p && p.partnerKey + p.xid;
-  if (p && !seen[id!]) {
-    seen[id!] = 1;
+  if (p && !seen[p.partnerKey + p.xid]) {
+    seen[p.partnerKey + p.xid] = 1;
     act(() => {
       // A link without an xid that this visitor's attribution already names: that click is
       // confirmed (200, same xid), not counted again, also when the ingest cannot see its own
@@ -42,11 +41,11 @@ const capture = (url: string): void => {
   }
 };
 
-const fromLocation = (): void => run(capture, location.href);
+const fromLocation = (): void => run(() => capture(location.href));
 
 // signup (always sent) and identify (sent only when there is an attribution to report).
 const report =
-  (path: string, always?: boolean) =>
+  (path: string, always?: unknown) =>
   (input: any): Promise<CustomerResult> => {
     const result = (a?: { partnerKey?: string | null }): CustomerResult => ({
       customerKey: Object(input).customerKey,
@@ -59,7 +58,7 @@ const report =
   };
 
 const commands: Refstack = {
-  signup: report('signups', true),
+  signup: report('signups', 1),
   identify: report('identify'),
   attribution: () => act(() => current() || null, null),
   consent: async (granted) => {
@@ -81,11 +80,11 @@ export const methods = (target: any = {}): any => {
   return target;
 };
 
-/** Starts the client; a second call changes nothing. */
-export const init = (o: RefstackOptions): void => {
+/** Starts the client with the publishable key, the ingest URL and `data-consent`; a second call changes nothing. */
+export const init = (key: string, api: string, consent?: RefstackOptions['consent']): void => {
   if (started) return;
-  startGate(o.consent == 'required');
-  initTransport(o.api, o.key);
+  startGate(consent == 'required');
+  initTransport(api, key);
   run(() => capture(navigationUrl()));
   fromLocation();
   for (const m of ['pushState', 'replaceState'] as const) {

@@ -19,8 +19,8 @@ export const gate = (work?: () => void): void => {
 
 /** Opens the gate once the client is configured: at once, or (consent required) on consent(true). */
 export const startGate = (required: boolean): void => {
-  started = true;
-  if (!required) granted = true;
+  started = 1;
+  if (!required) granted = 1;
   gate();
 };
 

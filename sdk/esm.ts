@@ -16,6 +16,6 @@ export type { Attribution, CustomerResult, IdentifyInput, Refstack, RefstackOpti
  */
 export const init = (options: RefstackOptions): Refstack => {
   if (options.debug) setDebug(true);
-  start(options);
+  start(options.key, options.api, options.consent);
   return methods();
 };

@@ -14,16 +14,13 @@ const tag = document.currentScript as HTMLScriptElement | null;
 const data = (tag ? tag.dataset : {}) as DOMStringMap;
 const stub = w.refstack;
 
-setDebug(data.debug != null);
+setDebug('debug' in data);
 
-if (stub && stub.loaded) warn('twice');
+// A second copy of the tag: refused, and (with data-debug) logged as that tag.
+if (stub && stub.loaded) warn(tag);
 else {
   // The ingest serves the script, so it is at the script's origin unless data-api says otherwise.
-  const start = (key?: string) =>
-    key &&
-    run(() =>
-      init({ key, api: data.api || new URL(tag!.src).origin, consent: data.consent as any }),
-    );
+  const start = (key?: string) => key && run(() => init(key, data.api || new URL(tag!.src).origin, data.consent as any));
   const refstack = methods(command.bind(0));
   w.refstack = refstack;
   w.growsumo = createGrowsumo(start, refstack.signup);
@@ -31,6 +28,6 @@ else {
     start(data.key);
     if (w.growsumoInit) run(w.growsumoInit);
   }
-  for (const args of ((stub && stub.q) || []).splice(0)) run(refstack, ...args);
+  for (const args of ((stub && stub.q) || []).splice(0)) run(() => refstack(...args));
   refstack.loaded = true;
 }

@@ -9,10 +9,10 @@ export const setDebug = (on: unknown): void => {
 
 export const warn = (what: unknown): unknown => debug && console.warn('[refstack]', what);
 
-/** Calls `f(...args)`; what it throws is logged (with data-debug), never passed on. */
-export const run = <A extends unknown[]>(f: (...args: A) => unknown, ...args: A): void => {
+/** Calls `f()`; what it throws is logged (with data-debug), never passed on. */
+export const run = (f: () => unknown): void => {
   try {
-    f(...args);
+    f();
   } catch (e) {
     warn(e);
   }

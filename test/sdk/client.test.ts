@@ -293,7 +293,7 @@ describe('consent required', () => {
     expect(await held).toEqual({ customerKey: 'c1', partnerKey: null });
     await settle();
     expect(calls).toEqual([]);
-    client.init({ key: KEY, api: API });
+    client.init(KEY, API);
     await settle();
     expect(calls.map((c) => c.url)).toEqual([API + '/v1/signups']);
   });
@@ -322,8 +322,8 @@ describe('consent required', () => {
 describe('a second start', () => {
   test('changes nothing', async () => {
     const client = await import('../../sdk/client');
-    client.init({ key: KEY, api: API });
-    client.init({ key: 'pk_other', api: 'https://other.test', consent: 'required' });
+    client.init(KEY, API);
+    client.init('pk_other', 'https://other.test', 'required');
     await client.methods().signup({ customerKey: 'c1', email: 'a@b.test' });
     expect(calls.map((c) => [c.url, c.body.key])).toEqual([[API + '/v1/signups', KEY]]);
   });

@@ -93,9 +93,9 @@ export const settle = async (): Promise<void> => {
 };
 
 /** A fresh client started with `options`; its modules are returned for inspection. */
-export const start = async (options: Record<string, unknown> = {}) => {
+export const start = async (options: { consent?: 'required' } = {}) => {
   const client = await import('../../sdk/client');
-  client.init({ key: KEY, api: API, ...options } as any);
+  client.init(KEY, API, options.consent);
   return { ...client, api: client.methods() };
 };
 
