@@ -95,6 +95,7 @@ export const init = (key: string, api: string, consent?: RefstackOptions['consen
       return r;
     };
   }
+  addEventListener('popstate', fromLocation);
   addEventListener('pagehide', () => run(onPagehide));
   // Pending work from earlier page views, if any.
   gate(flush);

@@ -97,6 +97,14 @@ describe('a partner link', () => {
     expect(calls.map((c) => c.body.partnerKey)).toEqual(['jane', 'bob']);
     expect(await api.attribution()).toEqual({ partnerKey: 'bob', xid: 'x_b' });
     expect(location.pathname).toBe('/c'); // the page's own navigation still happens
+    // Back/forward: the address changes without pushState/replaceState (the unpatched method
+    // stands in for the browser), then popstate fires.
+    History.prototype.replaceState.call(history, {}, '', '/d?ps_partner_key=carol');
+    await settle();
+    expect(calls).toHaveLength(2);
+    window.dispatchEvent(new PopStateEvent('popstate'));
+    await settle();
+    expect(calls.map((c) => c.body.partnerKey)).toEqual(['jane', 'bob', 'carol']);
   });
 
   test('a refused click (4xx) stores nothing', async () => {
