@@ -7,7 +7,7 @@
 
 import type { CustomerResult, Refstack, RefstackOptions } from './types';
 import { clicked, current, store, storedXid } from './attribution';
-import { gate, setConsent, startGate, started } from './consent';
+import { gate, ok, setConsent, startGate, started } from './consent';
 import { clearQueue, flush, onPagehide, send } from './queue';
 import { initTransport } from './transport';
 import { navigationUrl, readParams } from './params';
@@ -16,14 +16,19 @@ import { run, warn } from './log';
 let chain: Promise<unknown> = Promise.resolve();
 const seen: Record<string, 1> = {};
 
-// Runs `work` in order once the gate is open; until then resolves `local` and holds the work.
-// The promise returned is handled (a caller may ignore it): a failure only logs, with data-debug.
-const act = <T>(work: () => T | Promise<T>, local?: T): Promise<T> => {
-  let p = Promise.resolve(local) as Promise<T>;
-  gate(() => {
-    chain = (p = chain.then(work)).catch(warn);
-  });
-  return p;
+// Runs `work` in order once the gate is open (at once, or after consent(true) / _initialize):
+// the promise settles with the real answer, never a local guess made before the work could run.
+// It is handled (a caller may ignore it): a failure only logs, with data-debug.
+const act = <T>(work: () => T | Promise<T>): Promise<T> => {
+  const out = new Promise<T>((resolve, reject) =>
+    gate(() => {
+      const p = chain.then(work);
+      chain = p.catch(warn);
+      p.then(resolve, reject);
+    }),
+  );
+  out.catch(warn);
+  return out;
 };
 
 /** Records the click a URL with partner parameters stands for (once per page view and link). */
@@ -54,13 +59,15 @@ const report =
     return act(() => {
       const body = Object.assign({}, input, current());
       return always || body.partnerKey ? send(path, body).then((a) => result(a ? a.customer : body)) : result();
-    }, result());
+    });
   };
 
 const commands: Refstack = {
   signup: report('signups', 1),
   identify: report('identify'),
-  attribution: () => act(() => current() || null, null),
+  // Reading the cookies writes and sends nothing, so it needs no consent: before the gate opens
+  // it answers from what is stored (null for a new visitor) instead of waiting.
+  attribution: () => (ok ? act(() => current() || null) : Promise.resolve(current() || null)),
   consent: async (granted) => {
     setConsent(granted);
     if (!granted) {

@@ -265,14 +265,18 @@ describe('consent required', () => {
   test('nothing is written or sent until consent(true); then the held work runs in order', async () => {
     resetPage('https://www.acme.test/?ps_partner_key=jane');
     const { api } = await start({ consent: 'required' });
-    const early = await api.signup({ customerKey: 'c1', email: 'a@b.test' });
+    let early: unknown;
+    const held = api.signup({ customerKey: 'c1', email: 'a@b.test' }).then((r: unknown) => (early = r));
     await settle();
-    expect(early).toEqual({ customerKey: 'c1', partnerKey: null });
+    // Held, not answered with a guess: the promise settles with the ingest's answer after consent.
+    expect(early).toBeUndefined();
     expect(calls).toEqual([]);
     expect(document.cookie).toBe('');
     expect(localStorage.length).toBe(0);
     await api.consent(true);
     await settle();
+    await held;
+    expect(early).toEqual({ customerKey: 'c1', partnerKey: 'jane' });
     expect(calls.map((c) => c.path)).toEqual(['/v1/clicks', '/v1/signups']);
     expect(calls[1].body).toMatchObject({ partnerKey: 'jane', xid: 'x_new' });
     expect(cookie('ps_partner_key')).toBe('jane');
@@ -296,14 +300,17 @@ describe('consent required', () => {
 
   test('consent(true) before the client starts does not open the gate early', async () => {
     const client = await import('../../sdk/client');
-    const held = client.command('signup', { customerKey: 'c1', email: 'a@b.test' });
+    let answer: unknown;
+    const held = client.command('signup', { customerKey: 'c1', email: 'a@b.test' }).then((r: unknown) => (answer = r));
     await client.command('consent', true);
-    expect(await held).toEqual({ customerKey: 'c1', partnerKey: null });
     await settle();
+    expect(answer).toBeUndefined();
     expect(calls).toEqual([]);
     client.init(KEY, API);
     await settle();
     expect(calls.map((c) => c.url)).toEqual([API + '/v1/signups']);
+    await held;
+    expect(answer).toEqual({ customerKey: 'c1', partnerKey: null });
   });
 
   test('consent(false) drops held work and clears the cookies and storage written', async () => {
@@ -320,9 +327,14 @@ describe('consent required', () => {
     expect(cookiesFor('https://app.acme.test/')).toEqual([]);
     expect(localStorage.getItem('refstack_outbox')).toBeNull();
     const n = calls.length;
-    await api.signup({ customerKey: 'c2', email: 'b@b.test' });
+    // Refused consent: the call is held (its promise stays pending) and nothing is sent.
+    let settled = false;
+    void api.signup({ customerKey: 'c2', email: 'b@b.test' }).then(() => (settled = true));
     await settle();
     expect(calls.length).toBe(n);
+    expect(settled).toBe(false);
+    expect(document.cookie).toBe('');
+    // Reading needs no consent: what is stored, now nothing.
     expect(await api.attribution()).toBeNull();
   });
 });
