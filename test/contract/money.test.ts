@@ -211,10 +211,8 @@ describe('SPEC Partners: balances, stats and payouts', () => {
     expect(bal(await detail(partnerKey)).paid).toBe(1000);
   });
 
-  // SPEC: "POST /v1/payouts { partnerKey } -> pays the approved balance out". With approved balances in two
-  // currencies the product answers 422 currency_required and pays nothing: the SPEC call shape alone cannot
-  // empty the balance. Paying one payout per currency would change the answer's shape: a judgment call, reported.
-  it.skip('"POST /v1/payouts { partnerKey } -> pays the approved balance out" with balances in two currencies', async () => {
+  // SPEC: "POST /v1/payouts { partnerKey } -> pays the approved balance out": with balances in two currencies, both.
+  it('"POST /v1/payouts { partnerKey } -> pays the approved balance out" with balances in two currencies', async () => {
     const { groupKey, partnerKey } = await setup();
     await offer({ event: 'customer.created', amount: 500, currency: 'USD', groupKey });
     await offer({ event: 'customer.created', amount: 700, currency: 'EUR', groupKey });

@@ -81,17 +81,28 @@ describe('payouts', () => {
     expect(h.count('SELECT sum(amount) FROM payout')).toBe(500);
   });
 
-  test('several currencies: currency is required; each pays its own', async () => {
+  test('several currencies: { partnerKey } pays each currency its own payout; { currency } pays one', async () => {
     await h.customer('c2', 'alice');
+    await h.customer('c3', 'alice');
     await h.txn('usd', 'c1', 1000);
     await h.txn('eur', 'c2', 2000, { currency: 'EUR' });
     h.clock.advance(HOLD);
-    const r = await payout({ partnerKey: 'alice' });
-    expect(r.status).toBe(422);
-    expect(r.body.error).toMatchObject({ code: 'currency_required', field: 'currency' });
-    expect((await payout({ partnerKey: 'alice', currency: 'EUR' })).body.payout).toMatchObject({ amount: 250, currency: 'EUR' });
-    expect((await payout({ partnerKey: 'alice', currency: 'USD' })).body.payout).toMatchObject({ amount: 125, currency: 'USD' });
+    const one = await payout({ partnerKey: 'alice', currency: 'EUR' });
+    expect(one.status).toBe(201);
+    expect(one.body.payouts).toHaveLength(1);
+    expect(one.body.payout).toMatchObject({ amount: 250, currency: 'EUR' });
     expect((await payout({ partnerKey: 'alice', currency: 'GBP' })).body.error.code).toBe('nothing_to_pay');
+
+    await h.txn('eur2', 'c3', 4000, { currency: 'EUR' });
+    h.clock.advance(HOLD);
+    const all = await payout({ partnerKey: 'alice' });
+    expect(all.status).toBe(201);
+    expect(all.body.payouts.map((p: { amount: number; currency: string }) => [p.currency, p.amount])).toEqual([['EUR', 500], ['USD', 125]]);
+    expect(all.body.payout).toEqual(all.body.payouts[0]);
+    expect(h.count('SELECT count(*) FROM payout')).toBe(3);
+    const again = await payout({ partnerKey: 'alice' });
+    expect(again.status).toBe(422);
+    expect(again.body.error).toMatchObject({ code: 'nothing_to_pay', field: 'partnerKey' });
   });
 
   test('bad payout input', async () => {

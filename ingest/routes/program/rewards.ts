@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { approveByHand, approveDue, createReward, declineByHand } from '../../domain/rewards/ledger.js';
 import { Amount, Currency, Key } from '../../domain/rewards/money.js';
-import { createPayout } from '../../domain/rewards/payouts.js';
+import { createPayouts } from '../../domain/rewards/payouts.js';
 import { parseId, payoutJson, rewardJson } from '../../domain/rewards/views.js';
 import type { AppEnv } from '../../http/auth.js';
 import { parseBody, parseQuery } from '../../http/body.js';
@@ -107,15 +107,15 @@ export function rewardRoutes(ctx: AppContext, r: Hono<AppEnv>): void {
     ...pdoc,
     method: 'post',
     path: '/v1/payouts',
-    summary: "Pay out a partner's approved balance in one currency (required when several have a positive balance)",
+    summary: "Pay out a partner's approved balance: in `currency`, or in every currency with a positive balance (one payout each)",
     body: payoutBody,
-    responses: { 201: '{ payout: { id, partnerKey, amount, currency, rewardCount, createdAt, rewards } }', 422: 'nothing_to_pay | negative_balance | currency_required' },
+    responses: { 201: '{ payout: { id, partnerKey, amount, currency, rewardCount, createdAt, rewards }, payouts: [every payout made, one per currency] }', 422: 'nothing_to_pay | negative_balance' },
   });
   r.post('/v1/payouts', async (c) => {
     const b = await parseBody(c, payoutBody);
     const partner = partnerOr404(ctx, c.var.program.id, b.partnerKey);
-    const { payout, rewards } = createPayout(ctx, partner, b.currency);
-    return c.json({ payout: payoutJson(payout, rewards) }, 201);
+    const payouts = createPayouts(ctx, partner, b.currency).map(({ payout, rewards }) => payoutJson(payout, rewards));
+    return c.json({ payout: payouts[0], payouts }, 201);
   });
 
   ctx.openapi.add({ ...pdoc, method: 'get', path: '/v1/payouts', summary: 'List payouts, newest first', query: payoutsQuery, responses: { 200: '{ payouts, hasMore }' } });
