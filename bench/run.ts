@@ -294,7 +294,7 @@ async function httpBench(): Promise<{ suites: Array<{ rows: Row[]; fixed: Row[] 
 
 // ---------------------------------------------------------------- bulk, in-process
 
-async function bulkBench(): Promise<{ n: number; seconds: number; batchedSeconds: number; rewards: number }> {
+async function bulkBench(): Promise<{ n: number; seconds: number; groupSeconds: number; batchedSeconds: number; rewards: number }> {
   const { openDb } = await import('../ingest/db/index.js');
   const { createApp } = await import('../ingest/app.js');
   const { ensureDefaultProgram } = await import('../ingest/domain/programs.js');
@@ -320,6 +320,17 @@ async function bulkBench(): Promise<{ n: number; seconds: number; batchedSeconds
       recordTransaction(ctx, program, { customerKey: `cust-${i % CUSTOMERS}`, key: `bulk-${i}`, amount: 1000 + (i % 9000), currency: 'USD' });
     }
     const seconds = (performance.now() - started) / 1000;
+    // As the API commits them under load: 16 requests in flight, group-committed by db.batch
+    // (one IMMEDIATE commit per event-loop turn, a savepoint each).
+    const startedGroup = performance.now();
+    for (let i = 0; i < BULK_TRANSACTIONS; i += 16) {
+      const flight: Promise<unknown>[] = [];
+      for (let j = i; j < Math.min(i + 16, BULK_TRANSACTIONS); j++) {
+        flight.push(db.batch(() => recordTransaction(ctx, program, { customerKey: `cust-${j % CUSTOMERS}`, key: `group-${j}`, amount: 1000 + (j % 9000), currency: 'USD' })));
+      }
+      await Promise.all(flight);
+    }
+    const groupSeconds = (performance.now() - startedGroup) / 1000;
     // The same work as an import would do it: 1,000 transactions per write transaction.
     const startedBatched = performance.now();
     for (let i = 0; i < BULK_TRANSACTIONS; i += 1000) {
@@ -331,7 +342,7 @@ async function bulkBench(): Promise<{ n: number; seconds: number; batchedSeconds
     }
     const batchedSeconds = (performance.now() - startedBatched) / 1000;
     const rewards = db.get<{ n: number }>("SELECT count(*) AS n FROM reward WHERE source_type = 'transaction'")?.n ?? NaN;
-    return { n: BULK_TRANSACTIONS, seconds, batchedSeconds, rewards };
+    return { n: BULK_TRANSACTIONS, seconds, groupSeconds, batchedSeconds, rewards };
   } finally {
     db.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -430,6 +441,7 @@ async function main(): Promise<void> {
   say(`## Bulk (in-process, domain layer, one write transaction each)`);
   say();
   say(`${bulk.n} transactions with offers evaluated, one write transaction each (as the API does): ${f2(bulk.seconds)} s, ${f0(bulk.n / bulk.seconds)} transactions/s`);
+  say(`${bulk.n} more, 16 in flight, group-committed (as the API commits under load): ${f2(bulk.groupSeconds)} s, ${f0(bulk.n / bulk.groupSeconds)} transactions/s`);
   say(`${bulk.n} more, 1,000 per write transaction (as a bulk import could): ${f2(bulk.batchedSeconds)} s, ${f0(bulk.n / bulk.batchedSeconds)} transactions/s`);
   say(`(${bulk.rewards} transaction rewards created in all)`);
   say();
@@ -460,6 +472,7 @@ async function main(): Promise<void> {
         return [`p99 < ${TARGETS.fixedP99Ms} ms: ${row.route}`, `${f1(p99)} ms`, check(p99 < TARGETS.fixedP99Ms)];
       }),
       [`bulk >= ${TARGETS.bulkPerSec} transactions/s (one write transaction each)`, f0(bulk.n / bulk.seconds), check(bulk.n / bulk.seconds >= TARGETS.bulkPerSec)],
+      [`bulk >= ${TARGETS.bulkPerSec} transactions/s (16 in flight, group-committed)`, f0(bulk.n / bulk.groupSeconds), check(bulk.n / bulk.groupSeconds >= TARGETS.bulkPerSec)],
       [`bulk >= ${TARGETS.bulkPerSec} transactions/s (1,000 per write transaction)`, f0(bulk.n / bulk.batchedSeconds), check(bulk.n / bulk.batchedSeconds >= TARGETS.bulkPerSec)],
       [`peak RSS < ${TARGETS.peakRssMb} MB`, `${f1(http.mem.hwm)} MB`, check(http.mem.hwm < TARGETS.peakRssMb)],
       [`no growth from run 1 to run 2`, `${f1(http.mem.after[1] - http.mem.after[0])} MB`, check(http.mem.after[1] - http.mem.after[0] < 10)],
