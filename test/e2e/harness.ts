@@ -287,6 +287,9 @@ export async function cookieMap(context: BrowserContext) {
 /** Waits for the attribution cookies the script writes, and returns every cookie by name. */
 export async function attributionCookies(context: BrowserContext, partnerKey: string) {
   await expect.poll(async () => (await cookieMap(context)).ps_partner_key?.value, { timeout: 10_000 }).toBe(partnerKey);
+  // Chromium stores a page's cookie writes asynchronously, one by one: ps_partner_key can be
+  // visible a moment before ps_xid, written in the same task. Give the xid that moment.
+  for (let i = 0; i < 40 && !(await cookieMap(context)).ps_xid; i++) await new Promise((r) => setTimeout(r, 50));
   return cookieMap(context);
 }
 
