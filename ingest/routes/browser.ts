@@ -59,19 +59,21 @@ export function browserRoutes(ctx: AppContext): Hono<AppEnv> {
     const { program, body } = await browserRequest(ctx, c, clickBody);
     const now = ctx.now();
     let known = body.xid ? clickByXid(ctx.db, program.id, body.xid) : undefined;
+    // A link without ps_xid (a direct link) names its partner only by key: resolved once, here.
+    const linkPartner = body.xid ? undefined : resolvePartner(ctx, program.id, body.partnerKey);
     if (!body.xid) {
-      // A link without ps_xid (a direct link) seen again by the same visitor (a reload, the link
-      // again): when refstack_xid names a click of that same partner, confirm it, record no other.
+      // The same visitor seeing that link again (a reload, the link again): when refstack_xid
+      // names a click of that same partner, confirm it, record no other.
       const cookieXid = readXidCookie(c);
       const prior = cookieXid ? clickByXid(ctx.db, program.id, cookieXid) : undefined;
-      if (prior && prior.partner_id === resolvePartner(ctx, program.id, body.partnerKey)?.id) known = prior;
+      if (prior && prior.partner_id === linkPartner?.id) known = prior;
     }
     let click: { xid: string; partner_id: number; partnerKey: string };
     let status: 200 | 201 = 200;
     if (known && clickIsLive(program, known, now)) {
       click = { xid: known.xid, partner_id: known.partner_id, partnerKey: known.partner_key };
     } else {
-      const partner = resolvePartner(ctx, program.id, body.partnerKey);
+      const partner = body.xid ? resolvePartner(ctx, program.id, body.partnerKey) : linkPartner;
       if (!partner) throw new ApiError(404, 'partner_not_found', 'No partner with this key', 'partnerKey');
       const input = {
         program,
