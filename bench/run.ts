@@ -225,11 +225,11 @@ interface Mem {
   hwm: number;
   heapIdle: number;
   heapAfter: number[];
-  tsxBaseline: number;
+  nodeBaseline: number;
 }
 
 /** RSS of an idle bare `node` (the runtime's own share of the server's RSS), MB. */
-async function tsxBaseline(): Promise<number> {
+async function nodeBaseline(): Promise<number> {
   const proc = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)'], { cwd: ROOT, stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 2000));
   const { rss } = procMem(proc.pid!);
@@ -285,7 +285,7 @@ async function httpBench(): Promise<{ suites: Array<{ rows: Row[]; fixed: Row[] 
       }
     }
     db.close();
-    return { suites, mem: { idle, after, peak, hwm, heapIdle, heapAfter, tsxBaseline: await tsxBaseline() }, rowCounts };
+    return { suites, mem: { idle, after, peak, hwm, heapIdle, heapAfter, nodeBaseline: await nodeBaseline() }, rowCounts };
   } finally {
     await child.stop();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -434,7 +434,7 @@ async function main(): Promise<void> {
   say(`RSS after run 1 (after GC): ${f1(http.mem.after[0])} MB; after run 2: ${f1(http.mem.after[1])} MB (growth ${f1(http.mem.after[1] - http.mem.after[0])} MB)`);
   say(`RSS peak during the runs: ${f1(http.mem.peak)} MB sampled, ${f1(http.mem.hwm)} MB VmHWM`);
   say(`JS heap used after GC: idle ${f1(http.mem.heapIdle)} MB, after run 1 ${f1(http.mem.heapAfter[0])} MB, after run 2 ${f1(http.mem.heapAfter[1])} MB`);
-  say(`For scale: an idle bare \`node\` is ${f1(http.mem.tsxBaseline)} MB RSS by itself (the server runs compiled, dist/bench-server.mjs, no TypeScript loader).`);
+  say(`For scale: an idle bare \`node\` is ${f1(http.mem.nodeBaseline)} MB RSS by itself (the server runs compiled, dist/bench-server.mjs, no TypeScript loader).`);
   say();
 
   const bulk = await bulkBench();
