@@ -15,10 +15,21 @@ interface Queued {
   reject: (err: unknown) => void;
 }
 
+/** The statements tx() drives (better-sqlite3's own db.transaction() builds four wrapper functions per call). */
+interface TxStatements {
+  begin: Database.Statement;
+  commit: Database.Statement;
+  rollback: Database.Statement;
+  savepoint: Database.Statement;
+  release: Database.Statement;
+  rollbackTo: Database.Statement;
+}
+
 export class Db {
   readonly raw: Database.Database;
   private readonly cache = new Map<string, Database.Statement>();
   private queue: Queued[] = [];
+  private readonly txs: TxStatements;
 
   constructor(file: string) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -30,6 +41,15 @@ export class Db {
     this.raw.pragma('synchronous = NORMAL');
     this.raw.pragma('foreign_keys = ON');
     this.raw.pragma('temp_store = MEMORY');
+    const prep = (sql: string) => this.raw.prepare(sql);
+    this.txs = {
+      begin: prep('BEGIN IMMEDIATE'),
+      commit: prep('COMMIT'),
+      rollback: prep('ROLLBACK'),
+      savepoint: prep('SAVEPOINT refstack'),
+      release: prep('RELEASE refstack'),
+      rollbackTo: prep('ROLLBACK TO refstack'),
+    };
   }
 
   /** A cached prepared statement. */
@@ -60,7 +80,24 @@ export class Db {
    * outer transaction (better-sqlite3 uses savepoints).
    */
   tx<T>(fn: () => T): T {
-    return this.raw.transaction(fn).immediate();
+    const s = this.txs;
+    const nested = this.raw.inTransaction;
+    (nested ? s.savepoint : s.begin).run();
+    try {
+      const result = fn();
+      if (result instanceof Promise) throw new TypeError('A transaction function cannot return a promise');
+      (nested ? s.release : s.commit).run();
+      return result;
+    } catch (err) {
+      // SQLite may have rolled back by itself already (SQLITE_FULL, SQLITE_IOERR...).
+      if (this.raw.inTransaction) {
+        if (nested) {
+          s.rollbackTo.run();
+          s.release.run();
+        } else s.rollback.run();
+      }
+      throw err;
+    }
   }
 
   /**
@@ -84,17 +121,15 @@ export class Db {
     this.queue = [];
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
-      this.raw
-        .transaction(() => {
-          for (const item of items) {
-            try {
-              outcomes.push({ ok: true, value: this.raw.transaction(item.fn)() });
-            } catch (err) {
-              outcomes.push({ ok: false, value: err });
-            }
+      this.tx(() => {
+        for (const item of items) {
+          try {
+            outcomes.push({ ok: true, value: this.tx(item.fn) });
+          } catch (err) {
+            outcomes.push({ ok: false, value: err });
           }
-        })
-        .immediate();
+        }
+      });
     } catch (err) {
       // The commit itself failed (disk full, I/O error): nothing of the batch was written.
       for (const item of items) item.reject(err);
