@@ -9,8 +9,23 @@ import { linkByKey } from '../store/links.js';
 import { partnerById, partnerByKey, type PartnerRow } from '../store/partners.js';
 import { randomId, type Program } from '../store/programs.js';
 
-/** Public click id: rx_ + 20 base62 chars (~119 bits). */
-export const newXid = () => `rx_${randomId(20)}`;
+/** Base62 digits in ASCII order, so fixed-width numbers written with them sort as text. */
+const SORTED62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** A millisecond time as 8 base62 digits that sort like the times (until the year 8888). */
+function timeKey(ms: number): string {
+  let out = '';
+  for (let i = 0, n = Math.max(0, Math.floor(ms)); i < 8; i++, n = Math.floor(n / 62)) out = SORTED62[n % 62] + out;
+  return out;
+}
+
+/**
+ * Public click id: rx_ + 8 base62 chars of the click's time + 16 random base62 chars (~95
+ * bits, unguessable). The time prefix makes new xids sort last, so the UNIQUE index on xid
+ * grows at its right edge: a random id dirtied a different index page per click and made
+ * each commit write several times as many pages (35 vs 12 µs a click in bench/).
+ */
+export const newXid = (now: number) => `rx_${timeKey(now)}${randomId(16)}`;
 
 export const PARTNER_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const MAX_TEXT = 2048;
@@ -97,7 +112,7 @@ export interface RecordedClick {
 
 export function recordClick(ctx: AppContext, input: ClickInput): RecordedClick {
   const now = ctx.now();
-  const xid = newXid();
+  const xid = newXid(now);
   const id = insertClick(ctx.db, {
     programId: input.program.id,
     xid,

@@ -26,7 +26,7 @@ describe.sequential('attribution in a real browser', () => {
     expect(landed.pathname).toBe('/');
     expect(landed.searchParams.get('ps_partner_key')).toBe(partner.key);
     const xid = landed.searchParams.get('ps_xid');
-    expect(xid).toMatch(/^rx_[A-Za-z0-9]{20}$/);
+    expect(xid).toMatch(/^rx_[A-Za-z0-9]{24}$/);
 
     const cookies = await attributionCookies(ctx, partner.key);
     expect(cookies.ps_partner_key).toMatchObject({ domain: '.acme.test', path: '/', sameSite: 'Lax', httpOnly: false, secure: false });
@@ -59,7 +59,7 @@ describe.sequential('attribution in a real browser', () => {
     await page.goto(`${s.www}/?ps_partner_key=${partner.key}`);
     const cookies = await attributionCookies(ctx, partner.key);
     const xid = cookies.ps_xid?.value;
-    expect(xid).toMatch(/^rx_[A-Za-z0-9]{20}$/);
+    expect(xid).toMatch(/^rx_[A-Za-z0-9]{24}$/);
     expect(cookies.refstack_xid).toMatchObject({ value: xid, domain: '.acme.test', httpOnly: true });
     expect(calls.map((r) => `${r.method()} ${new URL(r.url()).pathname}`)).toEqual(['POST /v1/clicks']);
     const answer = await calls[0].response();

@@ -32,7 +32,7 @@ describe('GET /r/:linkKey', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     const location = res.headers.get('location')!;
     const xid = new URL(location).searchParams.get('ps_xid')!;
-    expect(xid).toMatch(/^rx_[A-Za-z0-9]{20}$/);
+    expect(xid).toMatch(/^rx_[A-Za-z0-9]{24}$/);
     expect(location).toBe(`https://www.acme.test/pricing?plan=pro&ps_partner_key=ann&ps_xid=${xid}#top`);
     const rows = clicks(t);
     expect(rows.length).toBe(before + 1);
@@ -79,7 +79,7 @@ describe('GET /r/:linkKey', () => {
     for (const ua of [headless, 'node']) {
       const res = await t.request(`/r/${bob.linkKey}`, { headers: { 'user-agent': ua } });
       expect(res.status).toBe(302);
-      expect(res.headers.get('location')).toMatch(/^https:\/\/www\.acme\.test\/\?ps_partner_key=bob&ps_xid=rx_[A-Za-z0-9]{20}$/);
+      expect(res.headers.get('location')).toMatch(/^https:\/\/www\.acme\.test\/\?ps_partner_key=bob&ps_xid=rx_[A-Za-z0-9]{24}$/);
     }
     expect(clicks(t).length).toBe(before + 2);
   });
