@@ -8,14 +8,13 @@
 //   every other /v1/* route: the secret key, a 256 KB body cap; then our routes, then the
 //     program routes (transactions, offers, rewards, ...) mounted last so neither shadows the other.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { DEFAULT_SCRIPT_FILE } from './config.js';
 import type { AppContext, AppOptions } from './context.js';
 import { EventBus } from './domain/events.js';
 import { registerRewardPipeline } from './domain/rewards/index.js';
 import { requireSecret, type AppEnv } from './http/auth.js';
-import { BROWSER_BODY_LIMIT, SERVER_BODY_LIMIT } from './http/body.js';
+import { BROWSER_BODY_LIMIT, capBody, SERVER_BODY_LIMIT } from './http/body.js';
 import { browserCors, preflight } from './http/cors.js';
 import { ApiError, errorBody, type ErrorStatus } from './http/errors.js';
 import { IpHasher } from './http/ip-hash.js';
@@ -35,11 +34,6 @@ export type { AppOptions, AppContext } from './context.js';
 export type { AppEnv } from './http/auth.js';
 
 // The rest of an oversized body is never read, so the connection cannot be reused.
-const tooLarge = (limit: number) => (c: Context) => {
-  c.header('Connection', 'close');
-  throw new ApiError(413, 'body_too_large', `Body exceeds ${limit} bytes`);
-};
-
 function requestLog(log: (line: string) => void): MiddlewareHandler {
   return async function logRequest(c, next) {
     const started = performance.now();
@@ -68,7 +62,7 @@ export function createApp(opts: AppOptions): { app: Hono<AppEnv>; ctx: AppContex
   if (log) app.use('*', requestLog(log));
 
   const limiter = rateLimit({ perMinute: ctx.options.rateLimitPerMinute, now: ctx.now, key: (c) => clientIp(c, trustProxy) });
-  const browserCap = bodyLimit({ maxSize: BROWSER_BODY_LIMIT, onError: tooLarge(BROWSER_BODY_LIMIT) });
+  const browserCap = capBody(BROWSER_BODY_LIMIT);
   for (const path of BROWSER_PATHS) {
     app.options(path, preflight(ctx));
     app.use(path, browserCors(ctx), limiter, browserCap);
@@ -80,7 +74,7 @@ export function createApp(opts: AppOptions): { app: Hono<AppEnv>; ctx: AppContex
     (mw: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> =>
     (c, next) =>
       browserPaths.has(c.req.path) ? next() : mw(c, next);
-  app.use('/v1/*', serverOnly(requireSecret(ctx)), serverOnly(bodyLimit({ maxSize: SERVER_BODY_LIMIT, onError: tooLarge(SERVER_BODY_LIMIT) })));
+  app.use('/v1/*', serverOnly(requireSecret(ctx)), serverOnly(capBody(SERVER_BODY_LIMIT)));
 
   app.route('/', metaRoutes(ctx));
   app.route('/', scriptRoutes(ctx));
