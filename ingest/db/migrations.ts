@@ -331,7 +331,40 @@ CREATE TABLE webhook_delivery (
 CREATE INDEX webhook_delivery_due ON webhook_delivery (status, next_attempt_at);
 `;
 
+// Write-path speed (issue 6).
+//  - Reward rows carried 9 indexes; three of them cover a column that is NULL, or a status
+//    that is left behind, for almost every row. Partial indexes keep those rows out (each
+//    index entry is a page write on the commit path). Queries on reverses_id = ? /
+//    payout_id = ? / status = 'pending' still use them.
+//  - config_stamp: a random number that triggers renew on every write to the tables the hot
+//    paths read on every event (offers, groups, tiers, triggers, webhook endpoints). A
+//    connection caches those reads and re-reads the stamp (one row) instead of them. Random,
+//    not a counter, so a rolled-back change can never bring back a stamp a cache saw.
+const stamped = ['offer', 'partner_group', 'tier', 'trigger_rule', 'webhook_endpoint'];
+const speed = /* sql */ `
+DROP INDEX reward_reverses;
+CREATE INDEX reward_reverses ON reward (reverses_id) WHERE reverses_id IS NOT NULL;
+DROP INDEX reward_payout;
+CREATE INDEX reward_payout ON reward (payout_id) WHERE payout_id IS NOT NULL;
+DROP INDEX reward_due;
+CREATE INDEX reward_due ON reward (approve_at) WHERE status = 'pending';
+
+CREATE TABLE config_stamp (
+  id     INTEGER PRIMARY KEY CHECK (id = 1),
+  stamp  INTEGER NOT NULL
+);
+INSERT INTO config_stamp (id, stamp) VALUES (1, random());
+${stamped
+  .flatMap((t) =>
+    ['INSERT', 'UPDATE', 'DELETE'].map(
+      (op) => `CREATE TRIGGER ${t}_stamp_${op.toLowerCase()} AFTER ${op} ON ${t} BEGIN UPDATE config_stamp SET stamp = random() WHERE id = 1; END;`,
+    ),
+  )
+  .join('\n')}
+`;
+
 export const migrations: Migration[] = [
   { version: 1, name: 'core', sql: core },
   { version: 2, name: 'rewards', sql: rewards },
+  { version: 3, name: 'write-path speed', sql: speed },
 ];

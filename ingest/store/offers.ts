@@ -1,5 +1,6 @@
 // Offers: what a trigger event is worth to a partner (flat amount or bps), with its window,
 // duration, caps and target (a group, a tier, or everyone).
+import { cachedConfig } from './config-cache.js';
 import type { Db } from '../db/index.js';
 
 export type OfferEvent = 'customer.created' | 'transaction.created' | 'deal.won';
@@ -91,8 +92,10 @@ export function listOffers(db: Db, programId: number, limit: number, afterId?: n
 }
 
 /** Active offers of a program for one event, oldest first (the order rewards are created in). */
-export function activeOffers(db: Db, programId: number, event: OfferEvent): OfferRow[] {
-  return db.all<OfferRow>(`${SELECT} WHERE o.program_id = ? AND o.event = ? AND o.status = 'active' ORDER BY o.id`, programId, event);
+export function activeOffers(db: Db, programId: number, event: OfferEvent): readonly OfferRow[] {
+  return cachedConfig(db, `offers:${programId}:${event}`, () =>
+    db.all<OfferRow>(`${SELECT} WHERE o.program_id = ? AND o.event = ? AND o.status = 'active' ORDER BY o.id`, programId, event),
+  );
 }
 
 export interface OfferPatch {

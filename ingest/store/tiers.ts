@@ -1,5 +1,6 @@
 // Tiers: ranked levels a partner is promoted into when its revenue (in one currency) or its
 // count of referred customers within a rolling period reaches a threshold.
+import { cachedConfig } from './config-cache.js';
 import type { Db } from '../db/index.js';
 
 export interface TierRow {
@@ -54,8 +55,8 @@ export function tierById(db: Db, id: number): TierRow | undefined {
 }
 
 /** All tiers of a program, highest rank first. */
-export function tiersOf(db: Db, programId: number): TierRow[] {
-  return db.all<TierRow>('SELECT * FROM tier WHERE program_id = ? ORDER BY rank DESC', programId);
+export function tiersOf(db: Db, programId: number): readonly TierRow[] {
+  return cachedConfig(db, `tiers:${programId}`, () => db.all<TierRow>('SELECT * FROM tier WHERE program_id = ? ORDER BY rank DESC', programId));
 }
 
 export function nextTierRank(db: Db, programId: number): number {

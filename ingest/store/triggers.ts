@@ -1,5 +1,6 @@
 // Triggers (if-this-then-that rules): on an event, when every condition holds, do an action.
 // Conditions and the action are stored as JSON, validated by the route before they get here.
+import { cachedConfig } from './config-cache.js';
 import type { Db } from '../db/index.js';
 
 export interface TriggerRow {
@@ -54,6 +55,8 @@ export function triggerIdByKey(db: Db, programId: number, key: string): number |
 }
 
 /** Active triggers of a program for one event type, oldest first. */
-export function activeTriggers(db: Db, programId: number, event: string): TriggerRow[] {
-  return db.all<TriggerRow>("SELECT * FROM trigger_rule WHERE program_id = ? AND event = ? AND status = 'active' ORDER BY id", programId, event);
+export function activeTriggers(db: Db, programId: number, event: string): readonly TriggerRow[] {
+  return cachedConfig(db, `triggers:${programId}:${event}`, () =>
+    db.all<TriggerRow>("SELECT * FROM trigger_rule WHERE program_id = ? AND event = ? AND status = 'active' ORDER BY id", programId, event),
+  );
 }

@@ -1,6 +1,7 @@
 // Webhook endpoints and the delivery outbox. A delivery row is written in the same database
 // transaction as the event it carries; the worker claims due rows with a lease ('sending'
 // until next_attempt_at), so a crash mid-delivery only delays it, never loses it.
+import { cachedConfig } from './config-cache.js';
 import type { Db } from '../db/index.js';
 
 export interface EndpointRow {
@@ -105,11 +106,13 @@ export function listDeliveries(db: Db, endpointId: number, limit: number, afterI
 }
 
 /** Subscribed endpoints of a program for one event type. */
-export function endpointsFor(db: Db, programId: number, eventType: string): EndpointRow[] {
-  return db.all<EndpointRow>(
-    `SELECT * FROM webhook_endpoint WHERE program_id = ? AND status = 'active'
-     AND EXISTS (SELECT 1 FROM json_each(events) WHERE value IN (?, '*'))`,
-    programId,
-    eventType,
+export function endpointsFor(db: Db, programId: number, eventType: string): readonly EndpointRow[] {
+  return cachedConfig(db, `endpoints:${programId}:${eventType}`, () =>
+    db.all<EndpointRow>(
+      `SELECT * FROM webhook_endpoint WHERE program_id = ? AND status = 'active'
+       AND EXISTS (SELECT 1 FROM json_each(events) WHERE value IN (?, '*'))`,
+      programId,
+      eventType,
+    ),
   );
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../ingest/db/index.js';
+import { activeOffers } from '../../ingest/store/offers.js';
 
 describe('db', () => {
   let dir: string;
@@ -58,5 +59,35 @@ describe('db', () => {
     const other = new Database(path.join(dir, 'r.db'), { readonly: true });
     expect(other.prepare("SELECT count(*) FROM tag WHERE name = 'late'").pluck().get()).toBe(1);
     other.close();
+  });
+
+  it('the configuration cache sees a change here or by another process at once, and never a rolled-back one', () => {
+    open();
+    const offerSql = (key: string) =>
+      `INSERT INTO offer (program_id, key, name, event, amount, currency, created_at) VALUES (1, '${key}', '${key}', 'customer.created', 500, 'USD', 0)`;
+    const keys = () => activeOffers(db, 1, 'customer.created').map((o) => o.key);
+    expect(keys()).toEqual([]);
+    db.run(offerSql('a'));
+    expect(keys()).toEqual(['a']);
+    expect(Object.isFrozen(activeOffers(db, 1, 'customer.created'))).toBe(true);
+
+    // Another connection (as a second process on the same file) adds and archives offers.
+    const other = new Database(path.join(dir, 'r.db'));
+    other.exec(offerSql('b'));
+    expect(keys()).toEqual(['a', 'b']);
+    other.exec("UPDATE offer SET status = 'archived' WHERE key = 'a'");
+    expect(db.tx(keys)).toEqual(['b']);
+    other.close();
+
+    // Read inside a transaction that adds an offer and then rolls back: the cache must not
+    // keep the offer that never committed.
+    expect(() =>
+      db.tx(() => {
+        db.run(offerSql('ghost'));
+        expect(keys()).toEqual(['b', 'ghost']);
+        throw new Error('roll back');
+      }),
+    ).toThrow('roll back');
+    expect(keys()).toEqual(['b']);
   });
 });

@@ -56,5 +56,5 @@ export function tierRoutes(ctx: AppContext, r: Hono<AppEnv>): void {
   });
 
   ctx.openapi.add({ ...doc, method: 'get', path: '/v1/tiers', summary: 'List tiers by rank, lowest first', responses: { 200: '{ tiers, hasMore }' } });
-  r.get('/v1/tiers', (c) => c.json({ tiers: tiersOf(ctx.db, c.var.program.id).reverse().map(tierJson), hasMore: false }));
+  r.get('/v1/tiers', (c) => c.json({ tiers: [...tiersOf(ctx.db, c.var.program.id)].reverse().map(tierJson), hasMore: false }));
 }
