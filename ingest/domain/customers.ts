@@ -63,7 +63,7 @@ export function upsertCustomer(ctx: AppContext, program: Program, input: Custome
     const now = ctx.now();
     const email = input.email ?? null;
     const found = attribute(ctx, program, input, email);
-    const id = insertCustomer(db, {
+    const row = insertCustomer(db, {
       programId: program.id,
       key: input.customerKey,
       email,
@@ -74,14 +74,15 @@ export function upsertCustomer(ctx: AppContext, program: Program, input: Custome
       selfReferral: found.selfReferral,
       now,
     });
-    if (id !== undefined) {
-      const customer = customerJson(customerById(db, id)!);
+    if (row) {
+      const customer = customerJson(row);
       ctx.bus.emit(db, {
         type: 'customer.created',
         programId: program.id,
         at: now,
-        ids: { partnerId: found.partner?.id ?? null, customerId: id, clickId: found.click?.id ?? null },
+        ids: { partnerId: found.partner?.id ?? null, customerId: row.id, clickId: found.click?.id ?? null },
         data: { customer },
+        rows: { customer: row },
       });
       return { customer, created: true };
     }

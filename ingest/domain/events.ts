@@ -3,6 +3,8 @@
 // handler synchronously inside the caller's write transaction, so an event and all of its
 // consequences commit together or not at all.
 import type { Db } from '../db/index.js';
+import type { CustomerRow } from '../store/customers.js';
+import type { TxnRow } from '../store/transactions.js';
 
 export type EventType =
   | 'partner.created'
@@ -30,6 +32,11 @@ export interface DomainEvent {
   ids: Record<string, number | null | undefined>;
   /** The public JSON representation (what a webhook carries). */
   data: Record<string, unknown>;
+  /**
+   * The rows the event is about, as the emitter just wrote them in this transaction, so the
+   * handlers need not read them back by id. Only fields fixed at insert are read from them.
+   */
+  rows?: { customer?: CustomerRow; txn?: TxnRow };
 }
 
 export type EventHandler = (db: Db, event: DomainEvent) => void;

@@ -34,11 +34,12 @@ export interface NewCustomer {
   now: number;
 }
 
-/** Inserts the customer unless (program, key) exists: returns the new row id, or undefined on conflict. */
-export function insertCustomer(db: Db, c: NewCustomer): number | undefined {
-  const row = db.get<{ id: number }>(
+/** Inserts the customer unless (program, key) exists: the new row as customerById reads it, or undefined on conflict. */
+export function insertCustomer(db: Db, c: NewCustomer): CustomerRow | undefined {
+  return db.get<CustomerRow>(
     `INSERT INTO customer (program_id, key, email, name, partner_id, click_id, metadata, self_referral, attributed_at, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (program_id, key) DO NOTHING RETURNING id`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (program_id, key) DO NOTHING
+     RETURNING *, (SELECT key FROM partner WHERE id = customer.partner_id) AS partner_key, (SELECT xid FROM click WHERE id = customer.click_id) AS xid`,
     c.programId,
     c.key,
     c.email,
@@ -50,7 +51,6 @@ export function insertCustomer(db: Db, c: NewCustomer): number | undefined {
     c.partnerId === null ? null : c.now,
     c.now,
   );
-  return row?.id;
 }
 
 /** Attributes a not-yet-attributed customer; false when it already was (never re-attributes). */

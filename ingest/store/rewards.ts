@@ -33,14 +33,16 @@ export interface RewardRow {
   source_key: string | null;
 }
 
-const SELECT = `SELECT r.*, p.key AS partner_key, o.key AS offer_key, o.name AS offer_name, tr.key AS trigger_key,
-  CASE r.source_type
-    WHEN 'customer' THEN (SELECT key FROM customer WHERE id = r.source_id)
-    WHEN 'transaction' THEN (SELECT key FROM txn WHERE id = r.source_id)
-    WHEN 'refund' THEN (SELECT key FROM txn WHERE id = r.source_id)
-    WHEN 'deal' THEN (SELECT key FROM deal WHERE id = r.source_id)
-    WHEN 'partner' THEN (SELECT key FROM partner WHERE id = r.source_id)
-    ELSE r.ext_key END AS source_key
+/** The vendor's key of what a reward came from, as a column expression over the reward row `r`. */
+const sourceKey = (r: string) => `CASE ${r}.source_type
+    WHEN 'customer' THEN (SELECT key FROM customer WHERE id = ${r}.source_id)
+    WHEN 'transaction' THEN (SELECT key FROM txn WHERE id = ${r}.source_id)
+    WHEN 'refund' THEN (SELECT key FROM txn WHERE id = ${r}.source_id)
+    WHEN 'deal' THEN (SELECT key FROM deal WHERE id = ${r}.source_id)
+    WHEN 'partner' THEN (SELECT key FROM partner WHERE id = ${r}.source_id)
+    ELSE ${r}.ext_key END`;
+
+const SELECT = `SELECT r.*, p.key AS partner_key, o.key AS offer_key, o.name AS offer_name, tr.key AS trigger_key, ${sourceKey('r')} AS source_key
   FROM reward r JOIN partner p ON p.id = r.partner_id LEFT JOIN offer o ON o.id = r.offer_id LEFT JOIN trigger_rule tr ON tr.id = r.trigger_id`;
 
 export interface NewReward {
@@ -61,12 +63,23 @@ export interface NewReward {
   now: number;
 }
 
-/** Inserts a reward; undefined when the (offer|trigger, source) or ext key already has one. */
-export function insertReward(db: Db, r: NewReward): number | undefined {
-  const row = db.get<{ id: number }>(
+/** The joined columns of SELECT, as a RETURNING clause can name them (no joins there). */
+const RETURNING = `RETURNING *,
+  (SELECT key FROM partner WHERE id = reward.partner_id) AS partner_key,
+  (SELECT key FROM offer WHERE id = reward.offer_id) AS offer_key,
+  (SELECT name FROM offer WHERE id = reward.offer_id) AS offer_name,
+  (SELECT key FROM trigger_rule WHERE id = reward.trigger_id) AS trigger_key,
+  ${sourceKey('reward')} AS source_key`;
+
+/**
+ * Inserts a reward and returns it as rewardById would (one statement, no read-back);
+ * undefined when the (offer|trigger, source) or ext key already has one.
+ */
+export function insertReward(db: Db, r: NewReward): RewardRow | undefined {
+  return db.get<RewardRow>(
     `INSERT INTO reward (program_id, partner_id, customer_id, offer_id, trigger_id, source_type, source_id, reverses_id, amount, currency,
        status, approve_at, approved_at, description, ext_key, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING ${RETURNING}`,
     r.programId,
     r.partnerId,
     r.customerId ?? null,
@@ -84,7 +97,6 @@ export function insertReward(db: Db, r: NewReward): number | undefined {
     r.extKey ?? null,
     r.now,
   );
-  return row?.id;
 }
 
 export function rewardById(db: Db, programId: number, id: number): RewardRow | undefined {
@@ -123,9 +135,9 @@ export function listRewards(db: Db, programId: number, f: RewardFilter, limit: n
   return db.all<RewardRow>(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY r.id DESC LIMIT ?`, ...params, limit);
 }
 
-/** Pending rewards whose hold ended by `now` (all programs), oldest first. */
+/** Pending rewards whose hold ended by `now` (all programs), the longest due first (read off the partial index reward_due). */
 export function dueRewardIds(db: Db, now: number, limit: number): number[] {
-  return db.all<{ id: number }>("SELECT id FROM reward WHERE status = 'pending' AND approve_at <= ? ORDER BY id LIMIT ?", now, limit).map((r) => r.id);
+  return db.all<{ id: number }>("SELECT id FROM reward WHERE status = 'pending' AND approve_at <= ? ORDER BY approve_at, id LIMIT ?", now, limit).map((r) => r.id);
 }
 
 /** pending -> approved; false if the row was not pending. */

@@ -43,11 +43,12 @@ export interface NewTxn {
   now: number;
 }
 
-/** Inserts the transaction unless (program, key) exists: the new id, or undefined on conflict. */
-export function insertTxn(db: Db, t: NewTxn): number | undefined {
-  const row = db.get<{ id: number }>(
+/** Inserts the transaction unless (program, key) exists: the new row as txnById reads it, or undefined on conflict. */
+export function insertTxn(db: Db, t: NewTxn): TxnRow | undefined {
+  return db.get<TxnRow>(
     `INSERT INTO txn (program_id, key, kind, customer_id, partner_id, contact_id, amount, currency, product_key, category_key, refund_of_id, body_hash, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (program_id, key) DO NOTHING RETURNING id`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (program_id, key) DO NOTHING
+     RETURNING *, (SELECT key FROM customer WHERE id = txn.customer_id) AS customer_key, (SELECT key FROM partner WHERE id = txn.partner_id) AS partner_key`,
     t.programId,
     t.key,
     t.kind,
@@ -62,7 +63,6 @@ export function insertTxn(db: Db, t: NewTxn): number | undefined {
     t.bodyHash,
     t.now,
   );
-  return row?.id;
 }
 
 /** The first answer, kept so a retry gets exactly the same JSON. */

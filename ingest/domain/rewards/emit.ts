@@ -2,11 +2,11 @@
 // caller's db.tx(), so an event and its consequences (rewards, tiers, triggers, webhook
 // outbox rows) commit together.
 import type { AppContext } from '../../context.js';
-import type { EventType } from '../events.js';
+import type { DomainEvent, EventType } from '../events.js';
 import { partnerById } from '../../store/partners.js';
 
-export function emit(ctx: AppContext, type: EventType, programId: number, ids: Record<string, number | null | undefined>, data: Record<string, unknown>): void {
-  ctx.bus.emit(ctx.db, { type, programId, at: ctx.now(), ids, data });
+export function emit(ctx: AppContext, type: EventType, programId: number, ids: Record<string, number | null | undefined>, data: Record<string, unknown>, rows?: DomainEvent['rows']): void {
+  ctx.bus.emit(ctx.db, { type, programId, at: ctx.now(), ids, data, rows });
 }
 
 /** partner.updated with what changed ('tier', 'group', 'tags'). */

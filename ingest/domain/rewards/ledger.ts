@@ -44,9 +44,8 @@ export function createReward(ctx: AppContext, input: RewardInput): RewardRow | u
   const holdDays = programById(ctx.db, input.programId)?.holdDays ?? 30;
   const approveAt = input.approveAt ?? now + holdDays * DAY_MS;
   const status = input.status ?? (approveAt <= now ? 'approved' : 'pending');
-  const id = insertReward(ctx.db, { ...input, status, approveAt, now });
-  if (id === undefined) return undefined;
-  const row = rewardById(ctx.db, input.programId, id)!;
+  const row = insertReward(ctx.db, { ...input, status, approveAt, now });
+  if (!row) return undefined;
   emitReward(ctx, 'reward.created', row);
   return row;
 }

@@ -42,14 +42,16 @@ function subjectOf(ctx: AppContext, event: DomainEvent): Subject | undefined {
   switch (event.type) {
     case 'customer.created':
     case 'customer.attributed': {
-      const cu = event.ids.customerId ? customerById(db, event.ids.customerId) : undefined;
+      const id = event.ids.customerId;
+      const cu = !id ? undefined : event.rows?.customer?.id === id ? event.rows.customer : customerById(db, id);
       if (!cu || cu.partner_id === null || cu.self_referral) return undefined;
       return { offerEvent: 'customer.created', sourceType: 'customer', sourceId: cu.id, partnerId: cu.partner_id, customerId: cu.id, base: null, isFirstSale: false, since: cu.created_at };
     }
     case 'transaction.created': {
-      const t = event.ids.transactionId ? txnById(db, event.ids.transactionId) : undefined;
+      const id = event.ids.transactionId;
+      const t = !id ? undefined : event.rows?.txn?.id === id ? event.rows.txn : txnById(db, id);
       if (!t || t.kind !== 'sale' || t.partner_id === null) return undefined;
-      const cu = customerById(db, t.customer_id);
+      const cu = event.rows?.customer?.id === t.customer_id ? event.rows.customer : customerById(db, t.customer_id);
       if (!cu || cu.self_referral) return undefined;
       return {
         offerEvent: 'transaction.created',

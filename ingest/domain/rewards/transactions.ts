@@ -63,9 +63,10 @@ function replay(ctx: AppContext, programId: number, key: string, bodyHash: strin
   return { status: 200, json: first.response };
 }
 
-function answer(ctx: AppContext, txnId: number, rewards: RewardRow[]): Answer {
-  const json = JSON.stringify({ transaction: txnJson(ctx.db, txnById(ctx.db, txnId)!), rewards: rewards.map(rewardJson) });
-  saveTxnResponse(ctx.db, txnId, json);
+/** The 201 answer, stored with the row; txn as it is now (a refund's allocations are read by txnJson). */
+function answer(ctx: AppContext, txn: TxnRow, rewards: RewardRow[]): Answer {
+  const json = JSON.stringify({ transaction: txnJson(ctx.db, txn), rewards: rewards.map(rewardJson) });
+  saveTxnResponse(ctx.db, txn.id, json);
   return { status: 201, json };
 }
 
@@ -101,13 +102,14 @@ export function recordTransaction(ctx: AppContext, program: Program, input: Tran
       bodyHash,
       now: ctx.now(),
     };
-    const id = insertTxn(db, row);
-    if (id === undefined) return replay(ctx, program.id, input.key, bodyHash);
-    const txn = txnById(db, id)!;
+    const txn = insertTxn(db, row);
+    if (!txn) return replay(ctx, program.id, input.key, bodyHash);
+    const id = txn.id;
 
     if (row.kind === 'sale') {
-      emit(ctx, 'transaction.created', program.id, { transactionId: id, customerId: customer.id, partnerId, contactId: row.contactId }, { transaction: txnJson(db, txn) });
-      return answer(ctx, id, rewardsOfSource(db, 'transaction', id));
+      // A sale's row does not change after insert (refunds are rows of their own).
+      emit(ctx, 'transaction.created', program.id, { transactionId: id, customerId: customer.id, partnerId, contactId: row.contactId }, { transaction: txnJson(db, txn) }, { txn, customer });
+      return answer(ctx, txn, rewardsOfSource(db, 'transaction', id));
     }
 
     let left = -input.amount;
@@ -121,8 +123,9 @@ export function recordTransaction(ctx: AppContext, program: Program, input: Tran
     if (left > 0) {
       throw new ApiError(422, 'refund_exceeds_sales', `A negative amount refunds the customer's ${input.currency} sales, which have only ${-input.amount - left} left to refund`, 'amount');
     }
-    refundEvent(ctx, txnById(db, id)!);
-    return answer(ctx, id, changed);
+    const refund = txnById(db, id)!;
+    refundEvent(ctx, refund);
+    return answer(ctx, refund, changed);
   });
 }
 
@@ -140,7 +143,7 @@ export function refundTransaction(ctx: AppContext, program: Program, saleKey: st
     if (remaining === 0) throw new ApiError(422, 'already_refunded', `Transaction ${saleKey.slice(0, 100)} is already fully refunded`, 'amount');
     const amount = input.amount ?? remaining;
     if (amount > remaining) throw new ApiError(422, 'refund_exceeds_amount', `Only ${remaining} ${sale.currency} of this transaction is left to refund`, 'amount');
-    const id = insertTxn(db, {
+    const { id } = insertTxn(db, {
       programId: program.id,
       key: input.key ?? `rf_${randomId(20)}`,
       kind: 'refund',
@@ -157,7 +160,8 @@ export function refundTransaction(ctx: AppContext, program: Program, saleKey: st
     })!;
     const refund = txnById(db, id)!;
     const changed = allocate(ctx, refund, sale.id, amount);
-    refundEvent(ctx, txnById(db, id)!);
-    return answer(ctx, id, changed);
+    const current = txnById(db, id)!;
+    refundEvent(ctx, current);
+    return answer(ctx, current, changed);
   });
 }
