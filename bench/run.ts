@@ -131,9 +131,19 @@ interface Row {
   ratio?: number;
   /** The server's event-loop delay during the run (p99 / max, ms). */
   loop?: { p99: number; max: number };
+  /** The server process's CPU time (user + system, all its threads) per answered request, µs. */
+  cpuUs?: number;
 }
 
-async function load(name: string, opts: { url: string; requests?: Request[]; headers?: Record<string, string>; method?: string; rate?: number; expect: '2xx' | '3xx'; loopUrl?: string }): Promise<Row> {
+/** CPU time a process has used so far (user + system, all threads), µs, from /proc. */
+function procCpuUs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (USER_HZ, 100 on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+async function load(name: string, opts: { url: string; requests?: Request[]; headers?: Record<string, string>; method?: string; rate?: number; expect: '2xx' | '3xx'; loopUrl?: string; pid?: number }): Promise<Row> {
   const base = {
     url: opts.url,
     connections: CONNECTIONS,
@@ -145,11 +155,13 @@ async function load(name: string, opts: { url: string; requests?: Request[]; hea
   };
   await autocannon({ ...base, duration: WARMUP, ...(opts.rate ? { overallRate: opts.rate } : {}) });
   if (opts.loopUrl) await call(opts.loopUrl, '');
+  const cpuBefore = opts.pid ? procCpuUs(opts.pid) : 0;
   const r: Result = await autocannon({ ...base, duration: DURATION, ...(opts.rate ? { overallRate: opts.rate } : {}) });
+  const cpuUs = opts.pid ? (procCpuUs(opts.pid) - cpuBefore) / Math.max(1, r.requests.total) : undefined;
   const loop = opts.loopUrl ? ((await call(opts.loopUrl, '')) as { p99: number; max: number }) : undefined;
   const ok = opts.expect === '2xx' ? r['2xx'] : r['3xx'];
   const bad = r['1xx'] + r['4xx'] + r['5xx'] + r.errors + r.timeouts + (opts.expect === '2xx' ? r['3xx'] : r['2xx']);
-  return { route: name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok, bad, loop };
+  return { route: name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok, bad, loop, cpuUs };
 }
 
 interface Fixture {
@@ -188,11 +200,11 @@ async function suite(child: Child, fx: Fixture, run: number, sampleMem: () => vo
   const clickBody = JSON.stringify({ partnerKey: fx.partnerKey, url: `${ORIGIN}/pricing?ps_partner_key=${fx.partnerKey}`, referrer: 'https://blog.example/post' });
   try {
     const rows: Row[] = [];
-    rows.push(await load('GET /bench/noop (ceiling)', { url: `${u}/bench/noop`, expect: '2xx' }));
-    rows.push(await load('GET /r/{linkKey}', { url: `${u}/r/${fx.linkKey}`, headers: { 'user-agent': BROWSER_UA }, expect: '3xx' }));
-    rows.push(await load('POST /v1/clicks', { url: `${u}/v1/clicks`, method: 'POST', headers: browserHeaders, requests: [{ method: 'POST', path: '/v1/clicks', body: clickBody }], expect: '2xx' }));
-    rows.push(await load('POST /v1/signups', { url: `${u}/v1/signups`, method: 'POST', headers: browserHeaders, requests: signups(), expect: '2xx' }));
-    rows.push(await load('POST /v1/transactions', { url: `${u}/v1/transactions`, method: 'POST', headers: serverHeaders, requests: transactions(), expect: '2xx' }));
+    rows.push(await load('GET /bench/noop (ceiling)', { url: `${u}/bench/noop`, expect: '2xx', pid: child.pid }));
+    rows.push(await load('GET /r/{linkKey}', { url: `${u}/r/${fx.linkKey}`, headers: { 'user-agent': BROWSER_UA }, expect: '3xx', pid: child.pid }));
+    rows.push(await load('POST /v1/clicks', { url: `${u}/v1/clicks`, method: 'POST', headers: browserHeaders, requests: [{ method: 'POST', path: '/v1/clicks', body: clickBody }], expect: '2xx', pid: child.pid }));
+    rows.push(await load('POST /v1/signups', { url: `${u}/v1/signups`, method: 'POST', headers: browserHeaders, requests: signups(), expect: '2xx', pid: child.pid }));
+    rows.push(await load('POST /v1/transactions', { url: `${u}/v1/transactions`, method: 'POST', headers: serverHeaders, requests: transactions(), expect: '2xx', pid: child.pid }));
     for (const r of rows) r.ratio = r.rps / rows[0].rps;
     const fixed: Row[] = [];
     fixed.push(await load(`GET /r/{linkKey} @ ${FIXED_RATE}/s`, { url: `${u}/r/${fx.linkKey}`, headers: { 'user-agent': BROWSER_UA }, rate: FIXED_RATE, expect: '3xx', loopUrl: `${u}/bench/loop` }));
@@ -414,8 +426,8 @@ async function main(): Promise<void> {
     say(`## HTTP, run ${i + 1} of 2 (full speed)`);
     say();
     table(
-      ['route', 'req/s', 'p50 ms', 'p99 ms', 'ratio to no-op', 'answers ok', 'other'],
-      s.rows.map((r) => [r.route, f0(r.rps), f1(r.p50), f1(r.p99), f2(r.ratio!), String(r.ok), String(r.bad)]),
+      ['route', 'req/s', 'p50 ms', 'p99 ms', 'ratio to no-op', 'server CPU µs/request', 'answers ok', 'other'],
+      s.rows.map((r) => [r.route, f0(r.rps), f1(r.p50), f1(r.p99), f2(r.ratio!), r.cpuUs === undefined ? '-' : f0(r.cpuUs), String(r.ok), String(r.bad)]),
     );
     say();
     say(`Fixed rate (${FIXED_RATE} req/s, ${DURATION} s):`);
