@@ -2,6 +2,8 @@
 // environment, same startIngest), plus three bench-only routes registered on the same Hono
 // app and @hono/node-server listener, before the first request:
 //   GET /bench/noop  a bare no-op handler: the ceiling of the framework stack on this machine;
+//   GET /bench/redirect  a constant 302 with the headers and cookie /r sends, and no work: the
+//                    floor of any redirect on this stack, so /r's own cost can be read off;
 //   GET /bench/gc    a full GC (the process runs with --expose-gc), so RSS can be compared;
 //   GET /bench/mem   process.memoryUsage();
 //   GET /bench/loop  event-loop delay (p50/p99/max ms) since the last call, to tell a stalled
@@ -16,6 +18,12 @@ const config = readConfig();
 const ingest = await startIngest({ ...config, log: config.logRequests ? (line) => console.log(line) : undefined });
 
 ingest.app.get('/bench/noop', (c) => c.text('ok'));
+ingest.app.get('/bench/redirect', (c) => {
+  c.header('Set-Cookie', 'refstack_xid=rx_00000000AAAAAAAAAAAAAAAA; Max-Age=7776000; Path=/; HttpOnly; SameSite=Lax');
+  c.header('Cache-Control', 'no-store');
+  c.header('Referrer-Policy', 'no-referrer-when-downgrade');
+  return c.redirect('https://www.acme.test/?ps_partner_key=bench-partner&ps_xid=rx_00000000AAAAAAAAAAAAAAAA', 302);
+});
 ingest.app.get('/bench/gc', (c) => {
   (globalThis as { gc?: () => void }).gc?.();
   return c.json(process.memoryUsage());
