@@ -77,7 +77,7 @@ export class Db {
   /**
    * Run fn in a BEGIN IMMEDIATE transaction (the write lock is taken up front, so concurrent
    * writers wait on busy_timeout instead of failing with SQLITE_BUSY). Nested calls join the
-   * outer transaction (better-sqlite3 uses savepoints).
+   * outer transaction as savepoints (named alike: SQLite releases and rolls back to the innermost).
    */
   tx<T>(fn: () => T): T {
     const s = this.txs;
