@@ -63,7 +63,7 @@ function replay(ctx: AppContext, programId: number, key: string, bodyHash: strin
   return { status: 200, json: first.response };
 }
 
-/** The 201 answer, stored with the row; txn as it is now (a refund's allocations are read by txnJson). */
+/** The 201 answer, stored with the row (a refund's allocations are read by txnJson). */
 function answer(ctx: AppContext, txn: TxnRow, rewards: RewardRow[]): Answer {
   const json = JSON.stringify({ transaction: txnJson(ctx.db, txn), rewards: rewards.map(rewardJson) });
   saveTxnResponse(ctx.db, txn.id, json);
@@ -102,14 +102,14 @@ export function recordTransaction(ctx: AppContext, program: Program, input: Tran
       bodyHash,
       now: ctx.now(),
     };
+    // A txn row is never updated after insert but for its stored answer: the row insertTxn
+    // returns stays current (refunds and allocations are rows of their own).
     const txn = insertTxn(db, row);
     if (!txn) return replay(ctx, program.id, input.key, bodyHash);
-    const id = txn.id;
 
     if (row.kind === 'sale') {
-      // A sale's row does not change after insert (refunds are rows of their own).
-      emit(ctx, 'transaction.created', program.id, { transactionId: id, customerId: customer.id, partnerId, contactId: row.contactId }, { transaction: txnJson(db, txn) }, { txn, customer });
-      return answer(ctx, txn, rewardsOfSource(db, 'transaction', id));
+      emit(ctx, 'transaction.created', program.id, { transactionId: txn.id, customerId: customer.id, partnerId, contactId: row.contactId }, { transaction: txnJson(db, txn) }, { txn, customer });
+      return answer(ctx, txn, rewardsOfSource(db, 'transaction', txn.id));
     }
 
     let left = -input.amount;
@@ -123,9 +123,8 @@ export function recordTransaction(ctx: AppContext, program: Program, input: Tran
     if (left > 0) {
       throw new ApiError(422, 'refund_exceeds_sales', `A negative amount refunds the customer's ${input.currency} sales, which have only ${-input.amount - left} left to refund`, 'amount');
     }
-    const refund = txnById(db, id)!;
-    refundEvent(ctx, refund);
-    return answer(ctx, refund, changed);
+    refundEvent(ctx, txn);
+    return answer(ctx, txn, changed);
   });
 }
 
@@ -143,7 +142,7 @@ export function refundTransaction(ctx: AppContext, program: Program, saleKey: st
     if (remaining === 0) throw new ApiError(422, 'already_refunded', `Transaction ${saleKey.slice(0, 100)} is already fully refunded`, 'amount');
     const amount = input.amount ?? remaining;
     if (amount > remaining) throw new ApiError(422, 'refund_exceeds_amount', `Only ${remaining} ${sale.currency} of this transaction is left to refund`, 'amount');
-    const { id } = insertTxn(db, {
+    const refund = insertTxn(db, {
       programId: program.id,
       key: input.key ?? `rf_${randomId(20)}`,
       kind: 'refund',
@@ -158,10 +157,8 @@ export function refundTransaction(ctx: AppContext, program: Program, saleKey: st
       bodyHash,
       now: ctx.now(),
     })!;
-    const refund = txnById(db, id)!;
     const changed = allocate(ctx, refund, sale.id, amount);
-    const current = txnById(db, id)!;
-    refundEvent(ctx, current);
-    return answer(ctx, current, changed);
+    refundEvent(ctx, refund);
+    return answer(ctx, refund, changed);
   });
 }
