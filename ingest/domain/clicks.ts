@@ -4,6 +4,7 @@
 import { createIsbotFromList, list as botPatterns } from 'isbot';
 import { UAParser } from 'ua-parser-js';
 import type { AppContext } from '../context.js';
+import { BoundedMemo } from '../memo.js';
 import { insertClick, type ClickSource } from '../store/clicks.js';
 import { linkByKey } from '../store/links.js';
 import { partnerById, partnerByKey, type PartnerRow } from '../store/partners.js';
@@ -51,24 +52,21 @@ const isbot = (ua: string) => !COUNTED_AGENTS.has(ua.trim().toLowerCase()) && bo
  * Parsed agents, most recent last. Real traffic repeats a few hundred agents, and parsing one
  * (ua-parser + isbot regexes) costs more than the rest of a redirect; bounded, oldest evicted.
  */
-const VISITOR_CACHE_SIZE = 1000;
-const visitors = new Map<string, Readonly<Visitor>>();
+const visitors = new BoundedMemo<Readonly<Visitor>>(1000);
 
 /** Parses a User-Agent; an empty or missing one counts as a bot. */
 export function parseVisitor(userAgent: string | undefined): Visitor {
   const ua = (userAgent ?? '').slice(0, 1024);
   if (!ua.trim()) return { bot: true, browser: null, os: null, device: null };
-  const cached = visitors.get(ua);
-  if (cached) return { ...cached };
-  const r = new UAParser(ua).getResult();
-  const visitor: Visitor = {
-    bot: isbot(ua),
-    browser: r.browser.name ?? null,
-    os: r.os.name ?? null,
-    device: r.device.type ?? (r.browser.name ? 'desktop' : null),
-  };
-  if (visitors.size >= VISITOR_CACHE_SIZE) visitors.delete(visitors.keys().next().value!);
-  visitors.set(ua, visitor);
+  const visitor = visitors.get(ua, () => {
+    const r = new UAParser(ua).getResult();
+    return {
+      bot: isbot(ua),
+      browser: r.browser.name ?? null,
+      os: r.os.name ?? null,
+      device: r.device.type ?? (r.browser.name ? 'desktop' : null),
+    };
+  });
   return { ...visitor };
 }
 

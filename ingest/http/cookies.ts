@@ -7,6 +7,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { parse } from 'tldts';
 import type { AppContext } from '../context.js';
 import { keepsExistingCookie } from '../domain/attribution.js';
+import { BoundedMemo } from '../memo.js';
 import type { Program } from '../store/programs.js';
 import { requestOrigin } from './request-info.js';
 
@@ -30,18 +31,14 @@ function hostnameOf(urlOrHost: string): string | undefined {
  * Scopes already worked out: a redirect or click asks about one of a handful of destinations
  * and origins, and the public-suffix lookup was 3 % of a redirect. Bounded, oldest out.
  */
-const SCOPE_CACHE_SIZE = 1000;
-const scopes = new Map<string, Readonly<CookieScope> | null>();
+const scopes = new BoundedMemo<Readonly<CookieScope> | null>(1000);
 
 /** Where refstack_xid may be set so that `otherUrl`'s site can use it; null = not at all. */
 export function cookieScope(ingestOrigin: string, otherUrl: string): Readonly<CookieScope> | null {
-  const key = `${ingestOrigin} ${otherUrl}`;
-  const known = scopes.get(key);
-  if (known !== undefined) return known;
-  const scope = workOutScope(ingestOrigin, otherUrl);
-  if (scopes.size >= SCOPE_CACHE_SIZE) scopes.delete(scopes.keys().next().value!);
-  scopes.set(key, scope && Object.freeze(scope));
-  return scope;
+  return scopes.get(`${ingestOrigin} ${otherUrl}`, () => {
+    const scope = workOutScope(ingestOrigin, otherUrl);
+    return scope && Object.freeze(scope);
+  });
 }
 
 function workOutScope(ingestOrigin: string, otherUrl: string): CookieScope | null {

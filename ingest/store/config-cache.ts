@@ -6,10 +6,11 @@
 // for the queries it replaces), and a change is seen by the very next read, in any process.
 // Cached values are frozen: callers share them and must copy before reordering.
 import type { Db } from '../db/index.js';
+import { BoundedMemo } from '../memo.js';
 
 interface Entry {
   stamp: number;
-  values: Map<string, unknown>;
+  values: BoundedMemo<unknown>;
 }
 
 /** Keys are per program and event type: a bound that only a very many-program install reaches. */
@@ -33,12 +34,8 @@ export function cachedConfig<T>(db: Db, key: string, load: () => T): T {
   const stamp = readStamp(db);
   let entry = caches.get(db);
   if (!entry || entry.stamp !== stamp) {
-    entry = { stamp, values: new Map() };
+    entry = { stamp, values: new BoundedMemo(MAX_ENTRIES) };
     caches.set(db, entry);
   }
-  if (entry.values.has(key)) return entry.values.get(key) as T;
-  const value = freezeRows(load());
-  if (entry.values.size >= MAX_ENTRIES) entry.values.delete(entry.values.keys().next().value!);
-  entry.values.set(key, value);
-  return value;
+  return entry.values.get(key, () => freezeRows(load())) as T;
 }
